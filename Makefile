@@ -1,0 +1,29 @@
+# kdump key type: build, boot and test harness.  See README.md.
+#
+#   make demo     the whole story in QEMU, step by step
+#   make check    every test (KUnit, kselftests, crash scenarios, end to end)
+#   make kernel   build/bzImage only
+#   make kunit    kunit.py run of the KUnit suites (a separate x86_64 build)
+#   make clean    remove build/ (the ccache stays in /var/cache)
+
+.PHONY: all deps kernel check demo kunit clean
+
+all: kernel
+
+deps:
+	scripts/deps.sh
+
+kernel: deps
+	scripts/kernel.sh
+
+check:
+	scripts/check.sh
+
+demo:
+	scripts/demo.sh
+
+kunit: deps
+	scripts/kunit.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,10 @@
+#!/bin/bash
+# Print the kernel splats in a console log.  The deliberate crash of a crash
+# cycle (from the guest's KKT-CRASH-TRIGGER line to the capture kernel's
+# banner) is not a splat; neither is a line matching config/splat-allow.txt.
+log=$1
+allow=$(dirname "$0")/../config/splat-allow.txt
+pattern='BUG:|WARNING:|Oops|KASAN|UBSAN|possible recursive locking|circular locking dependency|inconsistent lock state|suspicious RCU usage|lockdep|Call Trace|blocked for more than|soft lockup|Kernel panic'
+
+awk '/^KKT-CRASH-TRIGGER/ { skip = 1 } /Linux version/ { skip = 0 } !skip' "$log" |
+	tr -d '\r' | grep -aE "$pattern" | grep -avEf <(grep -v '^#' "$allow" | grep .) || true
