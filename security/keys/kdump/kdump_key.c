@@ -1,0 +1,419 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kdump key type: a copy of a volume key that the kernel hands over to the
+ * kdump capture kernel, so that the capture kernel can unlock an encrypted
+ * dump target without a passphrase and without Argon2.
+ *
+ * See Documentation/security/keys/kdump.rst.
+ */
+
+#define pr_fmt(fmt) "kdump_keys: " fmt
+
+#include <linux/capability.h>
+#include <linux/cred.h>
+#include <linux/err.h>
+#include <linux/init.h>
+#include <linux/parser.h>
+#include <linux/rcupdate.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <keys/kdump-type.h>
+#include <keys/user-type.h>
+#include "../internal.h"
+#include "internal.h"
+
+/* Serialises kdump_keys_live against writing and wiping the crash segment */
+DEFINE_MUTEX(kdump_keys_lock);
+LIST_HEAD(kdump_keys_live);
+
+/* Slots of key_preparsed_payload::payload.data[] */
+enum {
+	kdump_prep_payload,	/* struct kdump_key_payload, NULL until converted */
+	kdump_prep_options,	/* struct kdump_key_options */
+};
+
+/**
+ * struct kdump_key_options - what an add_key() or update payload asked for
+ * @source: description of the source key; NULL: the kdump key's own
+ * @source_type: &key_type_logon or &key_type_user
+ * @restore: type of the key recreated in the capture kernel
+ */
+struct kdump_key_options {
+	char *source;
+	struct key_type *source_type;
+	enum kdump_key_restore restore;
+};
+
+enum {
+	opt_source,
+	opt_source_type,
+	opt_restore,
+	opt_err,
+};
+
+static const match_table_t kdump_key_tokens = {
+	{ opt_source, "source=%s" },
+	{ opt_source_type, "source_type=%s" },
+	{ opt_restore, "restore=%s" },
+	{ opt_err, NULL },
+};
+
+static const char * const kdump_key_restore_names[KDUMP_RESTORE_NR] = {
+	[KDUMP_RESTORE_USER] = "user",
+	[KDUMP_RESTORE_LOGON] = "logon",
+};
+
+static const char * const kdump_key_state_names[] = {
+	[KDUMP_KEY_PENDING] = "pending",
+	[KDUMP_KEY_LOADED] = "loaded",
+	[KDUMP_KEY_RESTORED] = "restored",
+};
+
+const char *kdump_key_restore_name(enum kdump_key_restore restore)
+{
+	return kdump_key_restore_names[restore];
+}
+
+/*
+ * Descriptions have the form "prefix:rest", as for logon keys, so that the
+ * key recreated in the capture kernel is valid whatever its type.
+ */
+int kdump_key_vet_description(const char *desc)
+{
+	const char *colon = strchr(desc, ':');
+
+	return colon && colon != desc ? 0 : -EINVAL;
+}
+
+static int kdump_key_parse_option(char *p, struct kdump_key_options *opts,
+				  unsigned long *seen)
+{
+	substring_t args[MAX_OPT_ARGS];
+	int token = match_token(p, kdump_key_tokens, args);
+	int restore;
+
+	if (token == opt_err || __test_and_set_bit(token, seen))
+		return -EINVAL;
+
+	switch (token) {
+	case opt_source:
+		opts->source = match_strdup(&args[0]);
+		if (!opts->source)
+			return -ENOMEM;
+		return kdump_key_vet_description(opts->source);
+	case opt_source_type:
+		if (!strcmp(args[0].from, "logon"))
+			opts->source_type = &key_type_logon;
+		else if (!strcmp(args[0].from, "user"))
+			opts->source_type = &key_type_user;
+		else
+			return -EINVAL;
+		return 0;
+	case opt_restore:
+		restore = match_string(kdump_key_restore_names,
+				       KDUMP_RESTORE_NR, args[0].from);
+		if (restore < 0)
+			return -EINVAL;
+		opts->restore = restore;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/*
+ * Options are words separated by blanks or newlines (so that a file written
+ * with echo can be fed to "keyctl padd").  The scratch copy is NUL-terminated
+ * for match_token(); it holds no secret, but is wiped like the other copies
+ * of what user space handed in.
+ */
+static int kdump_key_parse_options(const void *data, size_t datalen,
+				   struct kdump_key_options *opts)
+{
+	unsigned long seen = 0;
+	char *scratch, *cursor, *p;
+	int ret = 0;
+
+	opts->source_type = &key_type_logon;
+	opts->restore = KDUMP_RESTORE_USER;
+	if (!datalen)
+		return 0;
+
+	scratch = kmemdup_nul(data, datalen, GFP_KERNEL);
+	if (!scratch)
+		return -ENOMEM;
+
+	/* An embedded NUL would silently hide the options after it */
+	if (strlen(scratch) != datalen)
+		ret = -EINVAL;
+
+	cursor = scratch;
+	while (!ret && (p = strsep(&cursor, " \t\n"))) {
+		if (*p)
+			ret = kdump_key_parse_option(p, opts, &seen);
+	}
+
+	kfree_sensitive(scratch);
+	return ret;
+}
+
+/*
+ * Find the source key as request_key(2) without a callout would for the
+ * caller, but without skipping expired keys, so that an expired source gives
+ * EKEYEXPIRED rather than a misleading ENOKEY.
+ */
+static struct key *kdump_key_find_source(struct key_type *type,
+					 const char *desc)
+{
+	struct keyring_search_context ctx = {
+		.index_key.type		= type,
+		.index_key.description	= desc,
+		.index_key.desc_len	= strlen(desc),
+		.cred			= current_cred(),
+		.match_data.cmp		= key_default_cmp,
+		.match_data.raw_data	= desc,
+		.match_data.lookup_type	= KEYRING_SEARCH_LOOKUP_DIRECT,
+		.flags			= KEYRING_SEARCH_DO_STATE_CHECK |
+					  KEYRING_SEARCH_RECURSE,
+	};
+	key_ref_t key_ref;
+
+	rcu_read_lock();
+	key_ref = search_process_keyrings_rcu(&ctx);
+	rcu_read_unlock();
+
+	if (IS_ERR(key_ref))
+		return PTR_ERR(key_ref) == -EAGAIN ? ERR_PTR(-ENOKEY) :
+						     ERR_CAST(key_ref);
+	return key_ref_to_ptr(key_ref);
+}
+
+static struct kdump_key_payload *
+kdump_key_copy_source(struct key *source, enum kdump_key_restore restore)
+{
+	const struct user_key_payload *upayload;
+	struct kdump_key_payload *payload;
+	int ret;
+
+	down_read(&source->sem);
+	ret = key_validate(source);
+	if (ret)
+		goto out;
+	upayload = user_key_payload_locked(source);
+	if (!upayload) {
+		ret = -EKEYREVOKED;
+		goto out;
+	}
+	if (!upayload->datalen || upayload->datalen > KDUMP_KEY_MAX_SIZE) {
+		ret = -EINVAL;
+		goto out;
+	}
+
+	payload = kzalloc(struct_size(payload, keydata, upayload->datalen),
+			  GFP_KERNEL);
+	if (!payload) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	INIT_LIST_HEAD(&payload->node);
+	payload->restore = restore;
+	payload->keylen = upayload->datalen;
+	memcpy(payload->keydata, upayload->data, upayload->datalen);
+out:
+	up_read(&source->sem);
+	return ret ? ERR_PTR(ret) : payload;
+}
+
+/* Take a fresh copy of the source key named by @opts, or by @desc */
+static struct kdump_key_payload *
+kdump_key_convert(const struct kdump_key_options *opts, const char *desc)
+{
+	struct kdump_key_payload *payload;
+	struct key *source;
+
+	source = kdump_key_find_source(opts->source_type, opts->source ?: desc);
+	if (IS_ERR(source))
+		return ERR_CAST(source);
+
+	payload = kdump_key_copy_source(source, opts->restore);
+	key_put(source);
+	return payload;
+}
+
+/*
+ * Parse the options and copy the source key.  No lock is held: the source
+ * is looked up here, in the caller's context.  KEYCTL_UPDATE does not tell
+ * which key it updates, so a conversion that defaults to the key's own
+ * description is left to ->update.
+ */
+static int kdump_key_preparse(struct key_preparsed_payload *prep)
+{
+	struct kdump_key_payload *payload;
+	struct kdump_key_options *opts;
+	int ret;
+
+	if (!capable(CAP_SYS_ADMIN))
+		return -EPERM;
+	if (prep->datalen > KDUMP_KEY_MAX_OPTIONS)
+		return -EINVAL;
+
+	opts = kzalloc(sizeof(*opts), GFP_KERNEL);
+	if (!opts)
+		return -ENOMEM;
+	prep->payload.data[kdump_prep_options] = opts;
+
+	ret = kdump_key_parse_options(prep->data, prep->datalen, opts);
+	if (ret)
+		return ret;
+	if (!opts->source && !prep->orig_description)
+		return 0;
+
+	payload = kdump_key_convert(opts, prep->orig_description);
+	if (IS_ERR(payload))
+		return PTR_ERR(payload);
+	prep->payload.data[kdump_prep_payload] = payload;
+	prep->quotalen = payload->keylen;
+	return 0;
+}
+
+static void kdump_key_free_preparse(struct key_preparsed_payload *prep)
+{
+	struct kdump_key_options *opts = prep->payload.data[kdump_prep_options];
+
+	if (opts)
+		kfree(opts->source);
+	kfree(opts);
+	kfree_sensitive(prep->payload.data[kdump_prep_payload]);
+}
+
+static void kdump_key_free_payload_rcu(struct rcu_head *head)
+{
+	kfree_sensitive(container_of(head, struct kdump_key_payload, rcu));
+}
+
+/* Swap the live payload of @key for @payload (NULL: none); key->sem held */
+static void kdump_key_replace(struct key *key,
+			      struct kdump_key_payload *payload)
+{
+	struct kdump_key_payload *old = NULL;
+
+	if (key_is_positive(key))
+		old = dereference_key_locked(key);
+
+	mutex_lock(&kdump_keys_lock);
+	if (old)
+		list_del_init(&old->node);
+	if (payload) {
+		payload->key = key;
+		list_add_tail(&payload->node, &kdump_keys_live);
+	}
+	mutex_unlock(&kdump_keys_lock);
+
+	rcu_assign_keypointer(key, payload);
+	if (old)
+		call_rcu(&old->rcu, kdump_key_free_payload_rcu);
+}
+
+/* Charge the key for the converted copy and make it the live payload */
+static int kdump_key_attach(struct key *key, struct key_preparsed_payload *prep)
+{
+	struct kdump_key_payload *payload;
+	int ret;
+
+	payload = prep->payload.data[kdump_prep_payload];
+	ret = key_payload_reserve(key, payload->keylen);
+	if (ret)
+		return ret;
+
+	kdump_key_replace(key, payload);
+	prep->payload.data[kdump_prep_payload] = NULL;
+	return 0;
+}
+
+/*
+ * Instantiate a key; called with key_construction_mutex held and the
+ * destination keyring locked.
+ */
+static int kdump_key_instantiate(struct key *key,
+				 struct key_preparsed_payload *prep)
+{
+	return kdump_key_attach(key, prep);
+}
+
+/* Convert again, e.g. after a volume key rotation; key->sem write-locked */
+static int kdump_key_update(struct key *key, struct key_preparsed_payload *prep)
+{
+	struct kdump_key_options *opts = prep->payload.data[kdump_prep_options];
+	struct kdump_key_payload *payload;
+
+	/* keyctl_update() checked the key before a revoke could win the lock */
+	if (test_bit(KEY_FLAG_REVOKED, &key->flags))
+		return -EKEYREVOKED;
+
+	if (!prep->payload.data[kdump_prep_payload]) {
+		payload = kdump_key_convert(opts, key->description);
+		if (IS_ERR(payload))
+			return PTR_ERR(payload);
+		prep->payload.data[kdump_prep_payload] = payload;
+	}
+	return kdump_key_attach(key, prep);
+}
+
+/* The key is no longer preserved; key->sem write-locked */
+static void kdump_key_revoke(struct key *key)
+{
+	key_payload_reserve(key, 0);
+	kdump_key_replace(key, NULL);
+}
+
+/* The key is being garbage collected: nothing else can reach it */
+static void kdump_key_destroy(struct key *key)
+{
+	struct kdump_key_payload *payload = key->payload.data[0];
+
+	if (!payload)
+		return;
+	mutex_lock(&kdump_keys_lock);
+	list_del(&payload->node);
+	mutex_unlock(&kdump_keys_lock);
+	kfree_sensitive(payload);
+}
+
+/* Called under rcu_read_lock() for /proc/keys: never shows key bytes */
+static void kdump_key_describe(const struct key *key, struct seq_file *m)
+{
+	const struct kdump_key_payload *payload;
+
+	seq_puts(m, key->description);
+	if (!key_is_positive(key))
+		return;
+	payload = rcu_dereference(key->payload.rcu_data0);
+	if (!payload)
+		return;
+	seq_printf(m, ": %u restore=%s %s", payload->keylen,
+		   kdump_key_restore_name(payload->restore),
+		   kdump_key_state_names[READ_ONCE(payload->state)]);
+}
+
+/* No ->read: in the first kernel no copy ever goes back to user space */
+struct key_type key_type_kdump = {
+	.name			= "kdump",
+	.preparse		= kdump_key_preparse,
+	.free_preparse		= kdump_key_free_preparse,
+	.instantiate		= kdump_key_instantiate,
+	.update			= kdump_key_update,
+	.revoke			= kdump_key_revoke,
+	.destroy		= kdump_key_destroy,
+	.describe		= kdump_key_describe,
+	.vet_description	= kdump_key_vet_description,
+};
+
+static int __init kdump_key_init(void)
+{
+	int ret = register_key_type(&key_type_kdump);
+
+	if (!ret)
+		kdump_keys_restore();
+	return ret;
+}
+late_initcall(kdump_key_init);
