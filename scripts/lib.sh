@@ -9,6 +9,8 @@ LOGS=$BUILD/logs
 OVERLAY_DIRS="arch include security tools Documentation"
 
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/kdump-key-ccache}
+# Paths relative to the clone, so that every clone shares the cache
+export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
 JOBS=$(nproc)
 
 log() { printf '==> %s\n' "$*" >&2; }
