@@ -30,7 +30,7 @@ timeout --kill-after=10 "$timeout" \
 	-append "console=ttyS0 panic=-1 crashkernel=256M $args" \
 	"${drives[@]}" < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	if [ -n "${KKT_SHOW:-}" ]; then
-		sed -un 's/^KKT-SAY /  | /p; s/^KKT-RESULT \([^ ]*\) \([^ ]*\) \(.*\)/  | [\2] \3/p'
+		sed -un 's/^KKT-SAY /  | /p; s/^KKT-RESULT \([^ ]*\) \([^ ]*\) \(.*\)/  | [\2] \3/p' >&2
 	else
 		cat > /dev/null
 	fi

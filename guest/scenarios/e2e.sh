@@ -42,8 +42,8 @@ stage_first() {
 	say "Loading the capture kernel: kexec -s -p (kexec_file_load)"
 	load_capture capture || { result e2e-load fail "kexec -s -p"; return; }
 	grep kdump /proc/keys | awk '{ print "KKT-SAY   /proc/keys: " $8, $9, $10, $11, $12 }'
-	say "Crashing the first kernel: echo c > /proc/sysrq-trigger"
 	result e2e-load pass "capture kernel loaded, $(grep -c ' loaded$' /proc/keys) keys loaded"
+	say "Crashing the first kernel: echo c > /proc/sysrq-trigger"
 	crash_now
 }
 
@@ -70,7 +70,7 @@ open_with_pipe() {	# open_with_pipe DEV NAME: key verified against LUKS2 digest
 }
 
 stage_capture() {
-	say "Capture kernel up: $(grep MemTotal /proc/meminfo | tr -s ' '), no passphrase anywhere"
+	say "Capture kernel up: $(grep MemTotal /proc/meminfo | tr -s ' '), no passphrase in its initramfs or command line"
 	say "  $(dmesg | grep 'kdump_keys:')"
 	grep -E ' (user|kdump) ' /proc/keys | awk '{ print "KKT-SAY   /proc/keys: " $8, $9, $10, $11, $12 }'
 	say "Opening disk 1 with dmsetup, table key :64:user:<desc>; disk 2 with keyctl pipe | cryptsetup open --volume-key-file"
