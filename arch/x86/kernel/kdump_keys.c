@@ -2,13 +2,20 @@
 /*
  * x86 part of the kdump key type.
  *
+ * A kernel built with CONFIG_KEYS_KDUMP says so in its bzImage: a "KDKY"
+ * chunk in the variable part of kernel_info names the setup_data type and
+ * the key segment format it reads.  kexec_file_load() hands keys only to
+ * such a capture kernel; any other would leave them in memory that user
+ * space can read through /sys/kernel/boot_params/setup_data.
+ *
  * The capture kernel learns where the keys are from an indirect setup_data
  * entry (SETUP_INDIRECT | SETUP_KDUMP_KEYS) rather than from a command-line
  * parameter: the boot code already reserves the range an indirect entry
  * points to (memblock_x86_reserve_range_setup_data()) before the first
  * allocation, and the KASLR decompressor already avoids it, so no early
  * code of ours is needed; it costs no command-line bytes; and the address
- * does not show in the world-readable /proc/cmdline.
+ * does not show in the world-readable /proc/cmdline.  Once the keys are
+ * copied out and wiped, the entry is turned into SETUP_NONE.
  *
  * While a capture kernel is loaded, the first kernel keeps the key pages out
  * of its direct map, so that a stray read cannot reach them.
@@ -16,10 +23,72 @@
 
 #include <linux/io.h>
 #include <linux/set_memory.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
 #include <asm/kdump_keys.h>
 #include <asm/pgtable.h>
 #include <asm/setup.h>
-#include <keys/kdump-type.h>
+
+/* The kernel_info chunk of a kernel that takes kdump keys */
+struct kdump_keys_info {
+	char magic[4];		/* "KDKY" */
+	__le32 size;
+	__le32 setup_type;	/* SETUP_KDUMP_KEYS */
+	__le32 version;		/* KDUMP_KEYS_FORMAT_VERSION */
+};
+
+static bool kdump_keys_info_match(const struct kdump_keys_info *info)
+{
+	return get_unaligned_le32(&info->setup_type) == SETUP_KDUMP_KEYS &&
+	       get_unaligned_le32(&info->version) == KDUMP_KEYS_FORMAT_VERSION;
+}
+
+/* Walk the variable-size chunks of kernel_info, each "magic, size, data" */
+static bool kdump_keys_find_info(const u8 *kinfo, u32 size, u32 total)
+{
+	u32 offset = size, len;
+
+	while (total - offset >= 8) {
+		len = get_unaligned_le32(kinfo + offset + 4);
+		if (len < 8 || len > total - offset)
+			return false;
+		if (!memcmp(kinfo + offset, "KDKY", 4) &&
+		    len >= sizeof(struct kdump_keys_info))
+			return kdump_keys_info_match((const void *)kinfo + offset);
+		offset += len;
+	}
+	return false;
+}
+
+/**
+ * kdump_keys_taken_by - does a bzImage take kdump keys?
+ * @kernel: the bzImage, accepted by bzImage64_probe()
+ * @kernel_len: its length
+ *
+ * Return: true if its kernel_info announces our setup_data type and format.
+ */
+bool kdump_keys_taken_by(const char *kernel, unsigned long kernel_len)
+{
+	const struct setup_header *hdr = (const void *)kernel +
+					 offsetof(struct boot_params, hdr);
+	unsigned long offset;
+	const u8 *kinfo;
+	u32 size, total;
+
+	if (hdr->version < 0x020f)
+		return false;
+	offset = ((hdr->setup_sects ?: 4) + 1) * 512UL + hdr->kernel_info_offset;
+	if (offset > kernel_len || kernel_len - offset < 12)
+		return false;
+
+	kinfo = (const u8 *)kernel + offset;
+	size = get_unaligned_le32(kinfo + 4);
+	total = get_unaligned_le32(kinfo + 8);
+	if (memcmp(kinfo, "LToP", 4) || total > kernel_len - offset ||
+	    size > total)
+		return false;
+	return kdump_keys_find_info(kinfo, size, total);
+}
 
 /**
  * kdump_keys_setup_data - point the capture kernel at the key segment
@@ -54,29 +123,28 @@ static bool kdump_keys_mapped(unsigned long addr)
 	return pte && pte_present(*pte);
 }
 
-/**
- * kdump_keys_set_present - map or unmap the keys of the loaded crash image
- * @present: false when crash memory is protected, true before it is written
- */
-void kdump_keys_set_present(bool present)
+int arch_kdump_keys_protect(phys_addr_t mem, size_t size, bool protect)
 {
-	unsigned long mem, memsz, addr;
-	int pages;
+	unsigned long addr = (unsigned long)__va(mem);
+	int pages = size >> PAGE_SHIFT;
+	int ret;
 
-	if (!kdump_keys_loaded_range(&mem, &memsz))
-		return;
-
-	addr = (unsigned long)__va(mem);
-	pages = memsz >> PAGE_SHIFT;
-	if (present)
-		set_memory_p(addr, pages);
+	if (protect)
+		ret = set_memory_ro(addr, pages) ?: set_memory_np(addr, pages);
 	else
-		set_memory_np(addr, pages);
+		ret = set_memory_p(addr, pages) ?: set_memory_rw(addr, pages);
+	if (ret)
+		return ret;
 
 	/* Cheap to check, and a silent failure would expose the keys */
-	WARN_ON_ONCE(kdump_keys_mapped(addr) != present ||
-		     kdump_keys_mapped(addr + memsz - PAGE_SIZE) != present);
+	if (kdump_keys_mapped(addr) == protect ||
+	    kdump_keys_mapped(addr + size - PAGE_SIZE) == protect)
+		return -EFAULT;
+	return 0;
 }
+
+/* Physical address of our setup_data entry in a capture kernel */
+static u64 kdump_keys_setup_data_pa;
 
 static bool kdump_keys_match(const struct setup_data *sd, phys_addr_t *addr,
 			     size_t *size)
@@ -102,8 +170,27 @@ bool arch_kdump_keys_locate(phys_addr_t *addr, size_t *size)
 		if (!sd)
 			return false;
 		found = kdump_keys_match(sd, addr, size);
+		if (found)
+			kdump_keys_setup_data_pa = pa;
 		pa = sd->next;
 		memunmap(sd);
 	}
 	return found;
+}
+
+/* The keys are wiped: leave nothing that points at them */
+void arch_kdump_keys_forget(void)
+{
+	struct setup_data *sd;
+
+	if (!kdump_keys_setup_data_pa)
+		return;
+	sd = memremap(kdump_keys_setup_data_pa, KDUMP_KEYS_SETUP_DATA_SIZE,
+		      MEMREMAP_WB);
+	if (!sd)
+		return;
+	sd->type = SETUP_NONE;
+	memzero_explicit(sd->data, sizeof(struct setup_indirect));
+	memunmap(sd);
+	kdump_keys_setup_data_pa = 0;
 }

@@ -3,9 +3,10 @@
  * Serialisation of kdump keys for the capture kernel, and the checks the
  * capture kernel applies before it trusts a single byte of it.
  *
- * The blob lives in crash kernel memory, which the capture kernel sees as
- * whatever the crashed kernel left there: every size and offset is checked
- * against the bounds before use, and the digest must match.
+ * The segment lives in crash kernel memory, which the capture kernel sees
+ * as whatever the crashed kernel left there: every size and offset is
+ * checked against the bounds before use, and the digest must match.  The
+ * capture kernel reads a private copy, so nothing changes under the checks.
  */
 
 #include <linux/align.h>
@@ -13,6 +14,7 @@
 #include <linux/kernel.h>
 #include <linux/overflow.h>
 #include <linux/string.h>
+#include <asm/barrier.h>
 #include "internal.h"
 
 #define KDUMP_BLOB_ALIGN	8
@@ -30,28 +32,54 @@ size_t kdump_blob_record_size(size_t desc_len, size_t key_len)
 		     KDUMP_BLOB_ALIGN);
 }
 
-/**
- * kdump_blob_init - write an empty blob
- * @blob: start of the blob
- * @capacity: bytes available at @blob, at least the header size
- *
- * Zeroes the whole area, so that nothing of an earlier blob survives.
- */
-void kdump_blob_init(void *blob, size_t capacity)
+static void kdump_blob_store(struct kdump_blob_sink *sink, void *dst,
+			     const void *src, size_t len)
 {
-	struct kdump_blob_header *hdr = blob;
+	if (src)
+		memcpy(dst, src, len);
+	else
+		memzero_explicit(dst, len);
+}
 
-	memzero_explicit(blob, capacity);
-	hdr->magic = cpu_to_le32(KDUMP_BLOB_MAGIC);
-	hdr->version = cpu_to_le16(KDUMP_BLOB_VERSION);
-	hdr->header_size = cpu_to_le16(sizeof(*hdr));
-	hdr->capacity = cpu_to_le32(capacity);
-	hdr->used = cpu_to_le32(sizeof(*hdr));
+struct kdump_blob_sink kdump_blob_memory = {
+	.store = kdump_blob_store,
+};
+
+/* Store and digest the next @len bytes of the slot */
+static void kdump_blob_put(struct kdump_blob_writer *writer, const void *src,
+			   size_t len)
+{
+	static const u8 zeroes[KDUMP_BLOB_ALIGN];
+
+	writer->sink->store(writer->sink, writer->slot + writer->used, src, len);
+	sha256_update(&writer->sctx, src ?: zeroes, len);
+	writer->used += len;
 }
 
 /**
- * kdump_blob_append - add one key to a blob
- * @blob: blob set up by kdump_blob_init()
+ * kdump_blob_begin - start writing a slot
+ * @writer: the writer to set up
+ * @slot: the slot, wiped after its last use
+ * @capacity: bytes in the slot
+ * @sink: where the bytes go, normally &kdump_blob_memory
+ *
+ * Records go first; kdump_blob_seal() writes the header last, so that the
+ * slot is valid only once it is complete.
+ */
+void kdump_blob_begin(struct kdump_blob_writer *writer, void *slot,
+		      size_t capacity, struct kdump_blob_sink *sink)
+{
+	writer->slot = slot;
+	writer->capacity = capacity;
+	writer->used = sizeof(struct kdump_blob_header);
+	writer->nr_keys = 0;
+	writer->sink = sink;
+	sha256_init(&writer->sctx);
+}
+
+/**
+ * kdump_blob_append - write one key into a slot
+ * @writer: writer set up by kdump_blob_begin()
  * @desc: the key's description
  * @payload: the key's payload
  *
@@ -60,31 +88,97 @@ void kdump_blob_init(void *blob, size_t capacity)
  * Return: 0, -EINVAL for a record the capture kernel would reject, or
  * -ENOSPC if the key does not fit.
  */
-int kdump_blob_append(void *blob, const char *desc,
+int kdump_blob_append(struct kdump_blob_writer *writer, const char *desc,
 		      const struct kdump_key_payload *payload)
 {
-	struct kdump_blob_header *hdr = blob;
 	size_t desc_len = strlen(desc);
-	size_t used = le32_to_cpu(hdr->used);
 	size_t size = kdump_blob_record_size(desc_len, payload->keylen);
-	struct kdump_blob_record *rec;
+	size_t len = sizeof(struct kdump_blob_record) + desc_len +
+		     payload->keylen;
+	struct kdump_blob_record rec = {
+		.restore = payload->restore,
+		.desc_len = cpu_to_le16(desc_len),
+		.key_len = cpu_to_le16(payload->keylen),
+	};
 
 	/* Never write a record the capture kernel would reject */
 	if (!desc_len || desc_len > KDUMP_KEY_MAX_DESC || !payload->keylen ||
 	    payload->keylen > KDUMP_KEY_MAX_SIZE)
 		return -EINVAL;
-	if (size > le32_to_cpu(hdr->capacity) - used)
+	if (size > writer->capacity - writer->used ||
+	    writer->nr_keys >= KDUMP_BLOB_MAX_KEYS)
 		return -ENOSPC;
 
-	rec = blob + used;
-	rec->restore = payload->restore;
-	rec->desc_len = cpu_to_le16(desc_len);
-	rec->key_len = cpu_to_le16(payload->keylen);
-	memcpy(rec->data, desc, desc_len);
-	memcpy(rec->data + desc_len, payload->keydata, payload->keylen);
+	kdump_blob_put(writer, &rec, sizeof(rec));
+	kdump_blob_put(writer, desc, desc_len);
+	kdump_blob_put(writer, payload->keydata, payload->keylen);
+	kdump_blob_put(writer, NULL, size - len);
+	writer->nr_keys++;
+	return 0;
+}
 
-	hdr->used = cpu_to_le32(used + size);
-	le32_add_cpu(&hdr->nr_keys, 1);
+/**
+ * kdump_blob_seal - write the header, which makes the slot valid
+ * @writer: the writer, after the last kdump_blob_append()
+ * @generation: higher than that of any slot written before
+ */
+void kdump_blob_seal(struct kdump_blob_writer *writer, u64 generation)
+{
+	struct kdump_blob_header hdr = {
+		.magic = cpu_to_le32(KDUMP_BLOB_MAGIC),
+		.version = cpu_to_le16(KDUMP_BLOB_VERSION),
+		.header_size = cpu_to_le16(sizeof(hdr)),
+		.capacity = cpu_to_le32(writer->capacity),
+		.used = cpu_to_le32(writer->used),
+		.nr_keys = cpu_to_le32(writer->nr_keys),
+		.generation = cpu_to_le64(generation),
+	};
+
+	sha256_update(&writer->sctx, (const u8 *)&hdr,
+		      offsetof(struct kdump_blob_header, digest));
+	sha256_final(&writer->sctx, hdr.digest);
+	writer->sink->store(writer->sink, writer->slot, &hdr, sizeof(hdr));
+	memzero_explicit(&writer->sctx, sizeof(writer->sctx));
+}
+
+/**
+ * kdump_blob_rewrite - replace the set of keys in a key segment
+ * @seg: the segment's state: its size, current slot and generation
+ * @segment: the segment, mapped
+ * @sink: where the bytes go, normally &kdump_blob_memory
+ * @fill: appends the new set of keys
+ * @data: passed to @fill
+ *
+ * Fills the slot that is not current, then wipes the current one.  A crash
+ * at any instant leaves the old set (the new slot is incomplete, so its
+ * digest fails) or the new set (complete, with a higher generation).
+ *
+ * Return: 0, or the error of @fill with the segment unchanged.
+ */
+int kdump_blob_rewrite(struct kdump_keys_segment *seg, void *segment,
+		       struct kdump_blob_sink *sink, kdump_blob_fill_t fill,
+		       void *data)
+{
+	size_t slot_size = seg->memsz / KDUMP_BLOB_NR_SLOTS;
+	unsigned int next = (seg->current_slot + 1) % KDUMP_BLOB_NR_SLOTS;
+	struct kdump_blob_writer writer;
+	int ret;
+
+	kdump_blob_begin(&writer, segment + next * slot_size, slot_size, sink);
+	ret = fill(&writer, data);
+	if (ret) {
+		memzero_explicit(&writer.sctx, sizeof(writer.sctx));
+		sink->store(sink, writer.slot, NULL, writer.used);
+		return ret;
+	}
+	kdump_blob_seal(&writer, seg->generation + 1);
+
+	/* Order the complete new slot before the wipe of the old one */
+	wmb();
+	sink->store(sink, segment + seg->current_slot * slot_size, NULL,
+		    slot_size);
+	seg->current_slot = next;
+	seg->generation++;
 	return 0;
 }
 
@@ -92,25 +186,12 @@ static void kdump_blob_digest(const void *blob, u8 *digest)
 {
 	const struct kdump_blob_header *hdr = blob;
 	struct sha256_state sctx;
-	size_t start = le16_to_cpu(hdr->header_size);
 
 	sha256_init(&sctx);
+	sha256_update(&sctx, blob + sizeof(*hdr),
+		      le32_to_cpu(hdr->used) - sizeof(*hdr));
 	sha256_update(&sctx, blob, offsetof(struct kdump_blob_header, digest));
-	sha256_update(&sctx, blob + start, le32_to_cpu(hdr->used) - start);
 	sha256_final(&sctx, digest);
-}
-
-/**
- * kdump_blob_seal - finish a blob after the last kdump_blob_append()
- * @blob: the blob
- * @generation: counter that tells rewrites apart
- */
-void kdump_blob_seal(void *blob, u32 generation)
-{
-	struct kdump_blob_header *hdr = blob;
-
-	hdr->generation = cpu_to_le32(generation);
-	kdump_blob_digest(blob, hdr->digest);
 }
 
 static const char *kdump_blob_check_record(const struct kdump_blob_record *rec,
@@ -149,20 +230,22 @@ static const char *kdump_blob_check_header(const struct kdump_blob_header *hdr,
 		return "bad magic";
 	if (le16_to_cpu(hdr->version) != KDUMP_BLOB_VERSION)
 		return "unknown version";
-	if (le16_to_cpu(hdr->header_size) != sizeof(*hdr))
+	if (le16_to_cpu(hdr->header_size) != sizeof(*hdr) || hdr->reserved)
 		return "bad header size";
 	if (le32_to_cpu(hdr->capacity) != size)
 		return "capacity does not match the segment";
 	if (le32_to_cpu(hdr->used) < sizeof(*hdr) ||
 	    le32_to_cpu(hdr->used) > size)
 		return "used size out of bounds";
+	if (le32_to_cpu(hdr->nr_keys) > KDUMP_BLOB_MAX_KEYS)
+		return "too many keys";
 	return NULL;
 }
 
 /**
- * kdump_blob_validate - check a blob before reading any key from it
- * @blob: the blob
- * @size: bytes mapped at @blob
+ * kdump_blob_validate - check one slot before reading any key from it
+ * @blob: the slot
+ * @size: bytes of the slot
  * @why: set to a static reason on failure, for the one log line
  *
  * Return: 0 if every record lies within the bounds, the record count matches
@@ -201,8 +284,8 @@ int kdump_blob_validate(const void *blob, size_t size, const char **why)
 }
 
 /**
- * kdump_blob_next - iterate over the keys of a validated blob
- * @blob: blob accepted by kdump_blob_validate()
+ * kdump_blob_next - iterate over the keys of a validated slot
+ * @blob: slot accepted by kdump_blob_validate()
  * @offset: iterator, 0 before the first call
  * @key: filled with the next key
  *
@@ -227,4 +310,53 @@ bool kdump_blob_next(const void *blob, size_t *offset,
 	key->restore = rec->restore;
 	*offset += kdump_blob_record_size(key->desc_len, key->key_len);
 	return true;
+}
+
+static u64 kdump_blob_generation(const void *blob)
+{
+	return le64_to_cpu(((const struct kdump_blob_header *)blob)->generation);
+}
+
+/**
+ * kdump_blob_pick_slot - find the newest complete slot of a key segment
+ * @segment: the segment, KDUMP_BLOB_NR_SLOTS slots of equal size
+ * @size: bytes of the segment
+ * @why: set to a static reason when no slot is valid
+ *
+ * A slot being written or wiped at the time of the crash fails its checks;
+ * the other one then holds the complete set of keys from before.
+ *
+ * Return: the valid slot with the highest generation, or NULL.
+ */
+const void *kdump_blob_pick_slot(const void *segment, size_t size,
+				 const char **why)
+{
+	size_t slot_size = size / KDUMP_BLOB_NR_SLOTS;
+	const void *best = NULL, *slot;
+	const char *reason;
+	unsigned int i;
+
+	if (size % (KDUMP_BLOB_NR_SLOTS * KDUMP_BLOB_ALIGN)) {
+		*why = "segment size not a multiple of the slot alignment";
+		return NULL;
+	}
+	if (slot_size > KDUMP_BLOB_MAX_SLOT) {
+		*why = "segment larger than the slots allowed";
+		return NULL;
+	}
+
+	*why = "no valid slot";
+	for (i = 0; i < KDUMP_BLOB_NR_SLOTS; i++) {
+		slot = segment + i * slot_size;
+		if (kdump_blob_validate(slot, slot_size, &reason)) {
+			/* An empty slot is normal; a damaged one says why */
+			if (memchr_inv(slot, 0, slot_size))
+				*why = reason;
+			continue;
+		}
+		if (!best ||
+		    kdump_blob_generation(slot) > kdump_blob_generation(best))
+			best = slot;
+	}
+	return best;
 }

@@ -12,6 +12,7 @@
 #include <linux/rcupdate.h>
 #include <linux/types.h>
 #include <crypto/sha2.h>
+#include <keys/kdump-type.h>
 
 #define KDUMP_KEY_MAX_SIZE	512		/* bytes of one volume key */
 #define KDUMP_KEY_MAX_OPTIONS	PAGE_SIZE	/* bytes of an options payload */
@@ -50,26 +51,38 @@ struct kdump_key_payload {
 };
 
 /*
- * kdump_keys_lock serialises the list of live payloads against the code
- * that writes them into, or wipes them from, the crash image's segment.
+ * kdump_keys_lock serialises the list of live payloads, the loaded crash
+ * image's key segment and the protection of its pages: every change to the
+ * list is written to crash memory before the lock is dropped.
  */
 extern struct mutex kdump_keys_lock;
 extern struct list_head kdump_keys_live;
 
 int kdump_key_vet_description(const char *desc);
-void kdump_keys_restore(void);
 const char *kdump_key_restore_name(enum kdump_key_restore restore);
+int kdump_keys_check_limits(void);
+int kdump_keys_rewrite(void);
+void kdump_keys_forget(void);
 
 /*
- * Blob handed to the capture kernel: a header, then one record per key.
+ * Key segment handed to the capture kernel: two slots of equal size, each a
+ * complete blob (a header, then one record per key) with its own generation
+ * and digest.  A rewrite fills the slot that does not hold the newest
+ * generation, then wipes the other one, so that a crash at any instant
+ * leaves a valid slot with either the old or the new set of keys.  The
+ * capture kernel takes the valid slot with the highest generation.
+ *
  * Every field is little-endian; records are 8-byte aligned.  The digest
- * covers the header (with the digest zeroed) and all records, so a torn
- * or overwritten blob is rejected.  @capacity is the size of the segment,
- * with room to rewrite the blob in place with more keys; @generation tells
- * rewrites apart.
+ * covers the records, then the header up to the digest, so a torn or
+ * overwritten slot is rejected.  Both the writer and the reader enforce
+ * KDUMP_BLOB_MAX_KEYS and KDUMP_BLOB_MAX_SLOT, which bound what a capture
+ * kernel allocates before init.
  */
 #define KDUMP_BLOB_MAGIC	0x594b444bU	/* "KDKY" */
-#define KDUMP_BLOB_VERSION	1
+#define KDUMP_BLOB_VERSION	KDUMP_KEYS_FORMAT_VERSION
+#define KDUMP_BLOB_MAX_KEYS	256
+#define KDUMP_BLOB_MAX_SLOT	(256 * 1024)
+#define KDUMP_BLOB_NR_SLOTS	2
 
 struct kdump_blob_header {
 	__le32 magic;
@@ -78,7 +91,8 @@ struct kdump_blob_header {
 	__le32 capacity;
 	__le32 used;
 	__le32 nr_keys;
-	__le32 generation;
+	__le32 reserved;
+	__le64 generation;
 	u8 digest[SHA256_DIGEST_SIZE];
 };
 
@@ -90,6 +104,42 @@ struct kdump_blob_record {
 	__le16 reserved2;
 	u8 data[];	/* description without NUL, then the key */
 };
+
+/**
+ * struct kdump_blob_sink - where a writer stores bytes
+ * @store: stores @len bytes of @src at @dst, or zeroes if @src is NULL
+ *
+ * kdump_blob_memory stores into crash memory; KUnit simulates a crash
+ * after any number of bytes.
+ */
+struct kdump_blob_sink {
+	void (*store)(struct kdump_blob_sink *sink, void *dst,
+		      const void *src, size_t len);
+};
+
+extern struct kdump_blob_sink kdump_blob_memory;
+
+/**
+ * struct kdump_blob_writer - fills one slot, front to back, header last
+ * @slot: start of the slot
+ * @capacity: bytes in the slot
+ * @used: bytes the header and the records written so far take
+ * @nr_keys: records written so far
+ * @sctx: digest of the records written so far
+ * @sink: where the bytes go
+ */
+struct kdump_blob_writer {
+	u8 *slot;
+	size_t capacity;
+	size_t used;
+	u32 nr_keys;
+	struct sha256_state sctx;
+	struct kdump_blob_sink *sink;
+};
+
+/* Appends the keys of the new set with kdump_blob_append() */
+typedef int (*kdump_blob_fill_t)(struct kdump_blob_writer *writer,
+				 void *data);
 
 /**
  * struct kdump_blob_key - one key read back from a validated blob
@@ -108,12 +158,18 @@ struct kdump_blob_key {
 };
 
 size_t kdump_blob_record_size(size_t desc_len, size_t key_len);
-void kdump_blob_init(void *blob, size_t capacity);
-int kdump_blob_append(void *blob, const char *desc,
+void kdump_blob_begin(struct kdump_blob_writer *writer, void *slot,
+		      size_t capacity, struct kdump_blob_sink *sink);
+int kdump_blob_append(struct kdump_blob_writer *writer, const char *desc,
 		      const struct kdump_key_payload *payload);
-void kdump_blob_seal(void *blob, u32 generation);
+void kdump_blob_seal(struct kdump_blob_writer *writer, u64 generation);
+int kdump_blob_rewrite(struct kdump_keys_segment *seg, void *segment,
+		       struct kdump_blob_sink *sink, kdump_blob_fill_t fill,
+		       void *data);
 int kdump_blob_validate(const void *blob, size_t size, const char **why);
 bool kdump_blob_next(const void *blob, size_t *offset,
 		     struct kdump_blob_key *key);
+const void *kdump_blob_pick_slot(const void *segment, size_t size,
+				 const char **why);
 
 #endif /* _SECURITY_KEYS_KDUMP_INTERNAL_H */

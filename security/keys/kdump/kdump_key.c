@@ -13,6 +13,7 @@
 #include <linux/cred.h>
 #include <linux/err.h>
 #include <linux/init.h>
+#include <linux/key-type.h>
 #include <linux/parser.h>
 #include <linux/rcupdate.h>
 #include <linux/seq_file.h>
@@ -20,7 +21,6 @@
 #include <linux/string.h>
 #include <keys/kdump-type.h>
 #include <keys/user-type.h>
-#include "../internal.h"
 #include "internal.h"
 
 /* Serialises kdump_keys_live against writing and wiping the crash segment */
@@ -157,37 +157,6 @@ static int kdump_key_parse_options(const void *data, size_t datalen,
 	return ret;
 }
 
-/*
- * Find the source key as request_key(2) without a callout would for the
- * caller, but without skipping expired keys, so that an expired source gives
- * EKEYEXPIRED rather than a misleading ENOKEY.
- */
-static struct key *kdump_key_find_source(struct key_type *type,
-					 const char *desc)
-{
-	struct keyring_search_context ctx = {
-		.index_key.type		= type,
-		.index_key.description	= desc,
-		.index_key.desc_len	= strlen(desc),
-		.cred			= current_cred(),
-		.match_data.cmp		= key_default_cmp,
-		.match_data.raw_data	= desc,
-		.match_data.lookup_type	= KEYRING_SEARCH_LOOKUP_DIRECT,
-		.flags			= KEYRING_SEARCH_DO_STATE_CHECK |
-					  KEYRING_SEARCH_RECURSE,
-	};
-	key_ref_t key_ref;
-
-	rcu_read_lock();
-	key_ref = search_process_keyrings_rcu(&ctx);
-	rcu_read_unlock();
-
-	if (IS_ERR(key_ref))
-		return PTR_ERR(key_ref) == -EAGAIN ? ERR_PTR(-ENOKEY) :
-						     ERR_CAST(key_ref);
-	return key_ref_to_ptr(key_ref);
-}
-
 static struct kdump_key_payload *
 kdump_key_copy_source(struct key *source, enum kdump_key_restore restore)
 {
@@ -231,7 +200,8 @@ kdump_key_convert(const struct kdump_key_options *opts, const char *desc)
 	struct kdump_key_payload *payload;
 	struct key *source;
 
-	source = kdump_key_find_source(opts->source_type, opts->source ?: desc);
+	/* As request_key(2) without a callout: no upcall, expired keys skipped */
+	source = request_key(opts->source_type, opts->source ?: desc, NULL);
 	if (IS_ERR(source))
 		return ERR_CAST(source);
 
@@ -291,11 +261,30 @@ static void kdump_key_free_payload_rcu(struct rcu_head *head)
 	kfree_sensitive(container_of(head, struct kdump_key_payload, rcu));
 }
 
-/* Swap the live payload of @key for @payload (NULL: none); key->sem held */
-static void kdump_key_replace(struct key *key,
-			      struct kdump_key_payload *payload)
+static void kdump_key_report_full(const struct key *key, int ret)
+{
+	if (ret != -ENOSPC)
+		return;
+	if (kdump_keys_check_limits())
+		pr_warn_ratelimited("%s: over %u kdump keys or %u KiB of them\n",
+				    key->description, KDUMP_BLOB_MAX_KEYS,
+				    KDUMP_BLOB_MAX_SLOT / 1024);
+	else
+		pr_warn_ratelimited("%s: no room left in the loaded capture kernel, load it again\n",
+				    key->description);
+}
+
+/*
+ * Make @payload (NULL: none) the live copy of @key in place of its current
+ * one, and write the change to crash memory before anyone sees it.  Adding
+ * or replacing a copy fails, changing nothing, when it does not fit;
+ * dropping one always succeeds.  key->sem is held.
+ */
+static int kdump_key_replace(struct key *key,
+			     struct kdump_key_payload *payload)
 {
 	struct kdump_key_payload *old = NULL;
+	int ret = 0;
 
 	if (key_is_positive(key))
 		old = dereference_key_locked(key);
@@ -306,18 +295,31 @@ static void kdump_key_replace(struct key *key,
 	if (payload) {
 		payload->key = key;
 		list_add_tail(&payload->node, &kdump_keys_live);
+		ret = kdump_keys_check_limits() ?: kdump_keys_rewrite();
+		if (ret) {
+			kdump_key_report_full(key, ret);
+			list_del_init(&payload->node);
+			if (old)
+				list_add_tail(&old->node, &kdump_keys_live);
+		}
+	} else {
+		kdump_keys_forget();
 	}
 	mutex_unlock(&kdump_keys_lock);
+	if (ret)
+		return ret;
 
 	rcu_assign_keypointer(key, payload);
 	if (old)
 		call_rcu(&old->rcu, kdump_key_free_payload_rcu);
+	return 0;
 }
 
 /* Charge the key for the converted copy and make it the live payload */
 static int kdump_key_attach(struct key *key, struct key_preparsed_payload *prep)
 {
 	struct kdump_key_payload *payload;
+	size_t oldlen = key->datalen;
 	int ret;
 
 	payload = prep->payload.data[kdump_prep_payload];
@@ -325,7 +327,11 @@ static int kdump_key_attach(struct key *key, struct key_preparsed_payload *prep)
 	if (ret)
 		return ret;
 
-	kdump_key_replace(key, payload);
+	ret = kdump_key_replace(key, payload);
+	if (ret) {
+		key_payload_reserve(key, oldlen);
+		return ret;
+	}
 	prep->payload.data[kdump_prep_payload] = NULL;
 	return 0;
 }
@@ -366,7 +372,10 @@ static void kdump_key_revoke(struct key *key)
 	kdump_key_replace(key, NULL);
 }
 
-/* The key is being garbage collected: nothing else can reach it */
+/*
+ * The key is being garbage collected: nothing else can reach it.  Until
+ * now its copy stayed in crash memory if it expired or lost its last link.
+ */
 static void kdump_key_destroy(struct key *key)
 {
 	struct kdump_key_payload *payload = key->payload.data[0];
@@ -375,6 +384,7 @@ static void kdump_key_destroy(struct key *key)
 		return;
 	mutex_lock(&kdump_keys_lock);
 	list_del(&payload->node);
+	kdump_keys_forget();
 	mutex_unlock(&kdump_keys_lock);
 	kfree_sensitive(payload);
 }
@@ -410,10 +420,6 @@ struct key_type key_type_kdump = {
 
 static int __init kdump_key_init(void)
 {
-	int ret = register_key_type(&key_type_kdump);
-
-	if (!ret)
-		kdump_keys_restore();
-	return ret;
+	return register_key_type(&key_type_kdump);
 }
 late_initcall(kdump_key_init);

@@ -1,16 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * First kernel: put the kdump keys into the crash image.
+ * First kernel: keep the kdump keys in the loaded crash image.
  *
- * kexec_file_load() of a crash image reserves one segment at a random page
- * of crash kernel memory (kdump_keys_add_segment()), leaves it out of
- * purgatory's digest so that it can be rewritten in place
- * (kdump_keys_is_segment()), fills it once the other segments are copied
- * (kdump_keys_post_load()) and wipes it when the image goes away
- * (kdump_keys_image_free()).  This is the only copy of the keys the first
- * kernel makes: from each payload straight into crash kernel memory.  The
- * architecture tells the capture kernel where the segment is and unmaps it
- * while the image is loaded.
+ * kexec_file_load() of a crash image adds a key segment after all the other
+ * segments, at a random page of what is left of crash kernel memory
+ * (kdump_keys_add_segment()); purgatory's digest leaves it out
+ * (kdump_keys_is_segment()), so that the keys can be written once the other
+ * segments are copied (kdump_keys_post_load()) and rewritten in place
+ * whenever a kdump key changes (kdump_keys_rewrite()).  The segment is wiped
+ * when its image is freed, which the kexec syscalls do with the kexec lock
+ * held, and on reboot.  The key pages stay out of the kernel's mappings
+ * except while they are written.
+ *
+ * Each key is copied once, from its payload straight into crash memory.
  */
 
 #define pr_fmt(fmt) "kdump_keys: " fmt
@@ -18,26 +20,28 @@
 #include <linux/io.h>
 #include <linux/kexec.h>
 #include <linux/key.h>
+#include <linux/minmax.h>
+#include <linux/reboot.h>
 #include <keys/kdump-type.h>
 #include "internal.h"
 
 /*
- * Room beyond the keys of the moment: for keys added while the image loads,
- * and for rewriting the blob in place when keys change while it is loaded.
+ * Room in each slot beyond the keys of the moment, for keys added while
+ * the image is loaded: about 120 LUKS2 volume keys with their descriptions.
  */
 #define KDUMP_KEYS_HEADROOM	(16 * 1024)
 
 /*
- * The key segment of the crash image being loaded or loaded; there is only
- * one crash image at a time.  Under kdump_keys_lock.
+ * The loaded crash image whose segment holds the keys.  Set when the image
+ * is loaded and cleared when it is freed, both with the kexec lock held,
+ * so it never outlives the image.  Under kdump_keys_lock, as are the two
+ * flags below.
  */
-static struct {
-	const struct kimage *image;
-	unsigned long mem;
-	unsigned long memsz;
-	bool loaded;
-	u32 generation;
-} kdump_keys_segment;
+static struct kimage *kdump_keys_image;
+/* The key pages of kdump_keys_image are out of the kernel's mappings */
+static bool kdump_keys_hidden;
+/* The system is going down: no key goes into crash memory any more */
+static bool kdump_keys_shutdown;
 
 /* Revoked keys leave the list at once; these wait for the garbage collector */
 static bool kdump_key_is_live(const struct key *key)
@@ -45,25 +49,182 @@ static bool kdump_key_is_live(const struct key *key)
 	return refcount_read(&key->usage) && !key_validate(key);
 }
 
-static unsigned long kdump_keys_segment_size(void)
+/* Bytes one slot needs for the live keys, and how many there are */
+static size_t kdump_keys_blob_size(unsigned int *nr)
 {
 	struct kdump_key_payload *payload;
 	size_t size = sizeof(struct kdump_blob_header);
 
-	list_for_each_entry(payload, &kdump_keys_live, node)
+	*nr = 0;
+	list_for_each_entry(payload, &kdump_keys_live, node) {
+		if (!kdump_key_is_live(payload->key))
+			continue;
 		size += kdump_blob_record_size(strlen(payload->key->description),
 					       payload->keylen);
-	return PAGE_ALIGN(size + KDUMP_KEYS_HEADROOM);
+		(*nr)++;
+	}
+	return size;
+}
+
+/**
+ * kdump_keys_check_limits - check that the live keys fit in one slot
+ *
+ * Return: 0, or -ENOSPC if a capture kernel would reject them.
+ */
+int kdump_keys_check_limits(void)
+{
+	unsigned int nr;
+
+	lockdep_assert_held(&kdump_keys_lock);
+	if (kdump_keys_blob_size(&nr) > KDUMP_BLOB_MAX_SLOT ||
+	    nr > KDUMP_BLOB_MAX_KEYS)
+		return -ENOSPC;
+	return 0;
+}
+
+static int kdump_keys_fill(struct kdump_blob_writer *writer, void *data)
+{
+	struct kdump_key_payload *payload;
+	int ret;
+
+	list_for_each_entry(payload, &kdump_keys_live, node) {
+		if (!kdump_key_is_live(payload->key))
+			continue;
+		ret = kdump_blob_append(writer, payload->key->description,
+					payload);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* /proc/keys says "loaded" exactly for the keys in crash memory */
+static void kdump_keys_mark(bool written)
+{
+	struct kdump_key_payload *payload;
+	u8 state;
+
+	list_for_each_entry(payload, &kdump_keys_live, node) {
+		state = written && kdump_key_is_live(payload->key) ?
+			KDUMP_KEY_LOADED : KDUMP_KEY_PENDING;
+		if (payload->state != KDUMP_KEY_RESTORED || written)
+			WRITE_ONCE(payload->state, state);
+	}
+}
+
+static int kdump_keys_set_hidden(const struct kdump_keys_segment *seg,
+				 bool hide)
+{
+	int ret = arch_kdump_keys_protect(seg->mem, seg->memsz, hide);
+
+	if (ret)
+		pr_err_ratelimited("cannot %s the key pages: %d\n",
+				   hide ? "unmap" : "map", ret);
+	else
+		kdump_keys_hidden = hide;
+	return ret;
+}
+
+/* Map the segment of @image for writing, for as short a time as possible */
+static void *kdump_keys_map(struct kimage *image)
+{
+	struct kdump_keys_segment *seg = &image->kdump_keys;
+	bool hidden = image == kdump_keys_image && kdump_keys_hidden;
+	void *segment;
+
+	if (hidden && kdump_keys_set_hidden(seg, false))
+		return NULL;
+	segment = memremap(seg->mem, seg->memsz, MEMREMAP_WB);
+	if (!segment && hidden)
+		kdump_keys_set_hidden(seg, true);
+	return segment;
+}
+
+static void kdump_keys_unmap(struct kimage *image, void *segment, bool hide)
+{
+	memunmap(segment);
+	if (hide)
+		kdump_keys_set_hidden(&image->kdump_keys, true);
+}
+
+/* Write the live keys into the segment of @image */
+static int kdump_keys_write(struct kimage *image)
+{
+	bool hidden = image == kdump_keys_image && kdump_keys_hidden;
+	void *segment = kdump_keys_map(image);
+	int ret;
+
+	if (!segment)
+		return -ENOMEM;
+	ret = kdump_blob_rewrite(&image->kdump_keys, segment,
+				 &kdump_blob_memory, kdump_keys_fill, NULL);
+	kdump_keys_unmap(image, segment, hidden);
+	return ret;
+}
+
+/* Zero both slots of the segment of @image */
+static void kdump_keys_wipe(struct kimage *image)
+{
+	bool hidden = image == kdump_keys_image && kdump_keys_hidden;
+	void *segment = kdump_keys_map(image);
+
+	if (!segment) {
+		pr_err_ratelimited("cannot wipe the keys in crash memory\n");
+		return;
+	}
+	memzero_explicit(segment, image->kdump_keys.memsz);
+	kdump_keys_unmap(image, segment, hidden);
+}
+
+/**
+ * kdump_keys_rewrite - write the live keys to the loaded crash image
+ *
+ * Called with kdump_keys_lock held after every change to kdump_keys_live,
+ * so that crash memory holds exactly the live keys when the change returns.
+ *
+ * Return: 0, -ENOSPC if they do not fit in the room reserved at load time,
+ * or -ENOMEM if crash memory cannot be mapped.  Crash memory then still
+ * holds the keys as they were.
+ */
+int kdump_keys_rewrite(void)
+{
+	int ret;
+
+	lockdep_assert_held(&kdump_keys_lock);
+	if (!kdump_keys_image || kdump_keys_shutdown)
+		return 0;
+	ret = kdump_keys_write(kdump_keys_image);
+	if (!ret)
+		kdump_keys_mark(true);
+	return ret;
+}
+
+/**
+ * kdump_keys_forget - take keys out of crash memory, whatever it takes
+ *
+ * For changes that cannot fail, such as a revocation: when the keys cannot
+ * be rewritten, none stays in crash memory.
+ */
+void kdump_keys_forget(void)
+{
+	lockdep_assert_held(&kdump_keys_lock);
+	if (!kdump_keys_rewrite())
+		return;
+	pr_warn_ratelimited("wiping every kdump key from crash memory: load the capture kernel again\n");
+	kdump_keys_wipe(kdump_keys_image);
+	kdump_keys_mark(false);
 }
 
 /**
  * kdump_keys_add_segment - reserve the key segment of a crash image
- * @image: the crash image being loaded
+ * @image: the crash image being loaded, its other segments added
  * @mem: set to the physical address of the segment
  * @memsz: set to the size of the segment
  *
- * The segment is placed at a random page of crash kernel memory; kexec
- * fills it with zeroes, kdump_keys_post_load() writes the keys.
+ * Two slots, each with room for the live keys and KDUMP_KEYS_HEADROOM more,
+ * at a random page of the crash memory the other segments left free: added
+ * last, the segment cannot split the room a large initrd needs.  kexec fills
+ * it with zeroes; kdump_keys_post_load() writes the keys.
  *
  * Return: 0 or the error of kexec_add_buffer().
  */
@@ -77,21 +238,28 @@ int kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
 		.mem		= KEXEC_BUF_MEM_UNKNOWN,
 		.random		= true,
 	};
+	unsigned int nr;
+	size_t slot;
 	int ret;
 
 	mutex_lock(&kdump_keys_lock);
-	kbuf.memsz = kdump_keys_segment_size();
-	ret = kexec_add_buffer(&kbuf);
-	if (!ret) {
-		kdump_keys_segment.image = image;
-		kdump_keys_segment.mem = kbuf.mem;
-		kdump_keys_segment.memsz = kbuf.memsz;
-		kdump_keys_segment.loaded = false;
-		*mem = kbuf.mem;
-		*memsz = kbuf.memsz;
-	}
+	slot = kdump_keys_blob_size(&nr) + KDUMP_KEYS_HEADROOM;
 	mutex_unlock(&kdump_keys_lock);
-	return ret;
+	slot = min_t(size_t, PAGE_ALIGN(slot), KDUMP_BLOB_MAX_SLOT);
+
+	kbuf.memsz = KDUMP_BLOB_NR_SLOTS * slot;
+	ret = kexec_add_buffer(&kbuf);
+	if (ret)
+		return ret;
+
+	image->kdump_keys = (struct kdump_keys_segment) {
+		.mem = kbuf.mem,
+		.memsz = kbuf.memsz,
+		.current_slot = KDUMP_BLOB_NR_SLOTS - 1,
+	};
+	*mem = kbuf.mem;
+	*memsz = kbuf.memsz;
+	return 0;
 }
 
 /**
@@ -105,121 +273,94 @@ int kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
  */
 bool kdump_keys_is_segment(const struct kimage *image, unsigned long mem)
 {
-	bool ret;
-
-	mutex_lock(&kdump_keys_lock);
-	ret = kdump_keys_segment.image == image &&
-	      kdump_keys_segment.mem == mem;
-	mutex_unlock(&kdump_keys_lock);
-	return ret;
-}
-
-static void kdump_keys_set_state(enum kdump_key_state from,
-				 enum kdump_key_state to)
-{
-	struct kdump_key_payload *payload;
-
-	list_for_each_entry(payload, &kdump_keys_live, node)
-		if (payload->state == from && kdump_key_is_live(payload->key))
-			WRITE_ONCE(payload->state, to);
-}
-
-static int kdump_keys_write(void *blob, size_t size)
-{
-	struct kdump_key_payload *payload;
-	int ret;
-
-	kdump_blob_init(blob, size);
-	list_for_each_entry(payload, &kdump_keys_live, node) {
-		if (!kdump_key_is_live(payload->key))
-			continue;
-		ret = kdump_blob_append(blob, payload->key->description,
-					payload);
-		if (ret) {
-			memzero_explicit(blob, size);
-			return ret;
-		}
-	}
-	kdump_blob_seal(blob, ++kdump_keys_segment.generation);
-	return 0;
+	return image->kdump_keys.memsz && image->kdump_keys.mem == mem;
 }
 
 /**
  * kdump_keys_post_load - write the keys into the loaded segment
  * @image: the crash image, its segments copied to crash kernel memory
  *
- * Return: 0, or -ENOSPC if keys were added since the segment was sized.
+ * From here on, every change to a kdump key is written to this image.
+ *
+ * Return: 0, or -ENOMEM if crash memory cannot be mapped.
  */
 int kdump_keys_post_load(struct kimage *image)
 {
-	void *blob;
 	int ret;
 
-	mutex_lock(&kdump_keys_lock);
-	if (kdump_keys_segment.image != image) {
-		mutex_unlock(&kdump_keys_lock);
+	if (!image->kdump_keys.memsz)
 		return 0;
-	}
 
-	blob = memremap(kdump_keys_segment.mem, kdump_keys_segment.memsz,
-			MEMREMAP_WB);
-	if (!blob) {
-		ret = -ENOMEM;
-		goto out;
+	mutex_lock(&kdump_keys_lock);
+	ret = kdump_keys_shutdown ? 0 : kdump_keys_write(image);
+	if (!ret) {
+		kdump_keys_image = image;
+		kdump_keys_hidden = false;
+		kdump_keys_mark(!kdump_keys_shutdown);
 	}
-	ret = kdump_keys_write(blob, kdump_keys_segment.memsz);
-	memunmap(blob);
-	if (ret) {
-		pr_warn_ratelimited("keys added during the load do not fit, load again\n");
-		goto out;
-	}
-	kdump_keys_segment.loaded = true;
-	kdump_keys_set_state(KDUMP_KEY_PENDING, KDUMP_KEY_LOADED);
-out:
 	mutex_unlock(&kdump_keys_lock);
 	return ret;
 }
 
 /**
- * kdump_keys_image_free - wipe the key segment of a crash image
- * @image: the image being freed, after its memory was made writable
+ * kdump_keys_image_free - wipe the key segment of an image being freed
+ * @image: the image, its crash memory writable again
+ *
+ * The kexec syscalls free a crash image with the kexec lock held, so no
+ * other load has made this memory read-only or put a segment there.
  */
-void kdump_keys_image_free(const struct kimage *image)
+void kdump_keys_image_free(struct kimage *image)
 {
-	void *blob;
+	if (!image->kdump_keys.memsz)
+		return;
 
 	mutex_lock(&kdump_keys_lock);
-	if (kdump_keys_segment.image == image) {
-		blob = memremap(kdump_keys_segment.mem,
-				kdump_keys_segment.memsz, MEMREMAP_WB);
-		if (blob) {
-			memzero_explicit(blob, kdump_keys_segment.memsz);
-			memunmap(blob);
-		}
-		if (kdump_keys_segment.loaded)
-			kdump_keys_set_state(KDUMP_KEY_LOADED,
-					     KDUMP_KEY_PENDING);
-		kdump_keys_segment.image = NULL;
-		kdump_keys_segment.loaded = false;
+	/* Leave the pages mapped: kexec may put the next image there */
+	if (image == kdump_keys_image && kdump_keys_hidden)
+		kdump_keys_set_hidden(&image->kdump_keys, false);
+	kdump_keys_wipe(image);
+	if (image == kdump_keys_image) {
+		kdump_keys_image = NULL;
+		kdump_keys_mark(false);
 	}
 	mutex_unlock(&kdump_keys_lock);
+	image->kdump_keys.memsz = 0;
 }
 
 /**
- * kdump_keys_loaded_range - where the keys of the loaded crash image are
- * @mem: set to the physical address of the segment
- * @memsz: set to its size
+ * kdump_keys_crashkres_protect - follow the protection of crash memory
+ * @protect: true once crash memory is read-only, false before it is written
  *
- * Return: false if no crash image with keys is loaded.
+ * Called by the architecture with the kexec lock held.
  */
-bool kdump_keys_loaded_range(unsigned long *mem, unsigned long *memsz)
+void kdump_keys_crashkres_protect(bool protect)
 {
-	bool loaded;
-
 	mutex_lock(&kdump_keys_lock);
-	loaded = kdump_keys_segment.loaded;
-	*mem = kdump_keys_segment.mem;
-	*memsz = kdump_keys_segment.memsz;
+	if (kdump_keys_image && kdump_keys_hidden != protect)
+		kdump_keys_set_hidden(&kdump_keys_image->kdump_keys, protect);
 	mutex_unlock(&kdump_keys_lock);
-	return loaded;
 }
+
+/* Reboot, power off, halt and kexec -e: the keys have no more use */
+static int kdump_keys_reboot(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	mutex_lock(&kdump_keys_lock);
+	kdump_keys_shutdown = true;
+	if (kdump_keys_image) {
+		kdump_keys_wipe(kdump_keys_image);
+		kdump_keys_mark(false);
+	}
+	mutex_unlock(&kdump_keys_lock);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block kdump_keys_reboot_nb = {
+	.notifier_call = kdump_keys_reboot,
+};
+
+static int __init kdump_keys_reboot_init(void)
+{
+	return register_reboot_notifier(&kdump_keys_reboot_nb);
+}
+late_initcall(kdump_keys_reboot_init);
