@@ -16,33 +16,56 @@ segment_field() {
 
 # (busybox sh runs its own applets first: e2fsprogs by full path)
 # setup_disk DEV: dump the volume key with the passphrase (Argon2 runs here,
-# in the first kernel), hold it in a logon key, make ext4, add the kdump key
+# in the first kernel) into /tmp/vk-DEV, make ext4
 setup_disk() {
-	dev=$1 desc=$(desc_of "$1") vk=/tmp/vk
+	dev=$1 vk=/tmp/vk-$(basename "$1")
 	printf %s "$kkt_pass" | cryptsetup luksDump --batch-mode --key-file - \
 		--dump-volume-key --volume-key-file "$vk" "$dev" > /dev/null || return 1
 	cryptsetup open --volume-key-file "$vk" "$dev" setup || return 1
-	/usr/sbin/mke2fs -q -t ext4 /dev/mapper/setup && cryptsetup close setup || return 1
-	# After "cryptsetup open": it revokes any reachable logon key with
-	# its own description once the device is active.
-	keyctl padd logon "$desc" @u < "$vk" > /dev/null || return 1
-	rm -f "$vk"
-	keyctl add kdump "$desc" "" @u > /dev/null
+	/usr/sbin/mke2fs -q -t ext4 /dev/mapper/setup && cryptsetup close setup
 }
 
+# hold_key DEV: its volume key in a logon key (a second padd updates it).
+# After "cryptsetup open": it revokes any reachable logon key with its own
+# description once the device is active.
+hold_key() {
+	keyctl padd logon "$(desc_of "$1")" @u < "/tmp/vk-$(basename "$1")" > /dev/null
+}
+
+kdump_id() {	# kdump_id DEV: the kdump key of DEV
+	keyctl search @u kdump "$(desc_of "$1")"
+}
+
+say_keys() {
+	grep kdump /proc/keys | awk '{ print "KKT-SAY   /proc/keys: " $8, $9, $10, $11, $12 }'
+}
+
+# Keys change while the capture kernel stays loaded: disk 2's kdump key
+# first holds a stale key (a rotation follows), disk 1's is added after
+# the load, and a third one is revoked; no second kexec -s -p.
 stage_first() {
 	say "First kernel: $(grep MemTotal /proc/meminfo | tr -s ' '), crash reservation $(grep 'Crash kernel' /proc/iomem | tr -s ' ')"
 	say "Two LUKS2 disks (Argon2id, 1 GiB memory cost): dumping each volume key with the passphrase"
 	for dev in /dev/vda /dev/vdb; do
-		check "e2e-setup-$(basename $dev)" "LUKS2 volume key of $dev in a kdump key" \
+		check "e2e-setup-$(basename $dev)" "LUKS2 volume key of $dev dumped, ext4 made" \
 			setup_disk "$dev"
 	done
-	say "Volume keys held in logon keys, converted: keyctl add kdump <desc> \"\" @u"
-	grep kdump /proc/keys | awk '{ print "KKT-SAY   /proc/keys: " $8, $9, $10, $11, $12 }'
-	say "Loading the capture kernel: kexec -s -p (kexec_file_load)"
+	say "Before the load: disk 2 with a stale key, and a key that will be revoked"
+	head -c 64 /dev/urandom | keyctl padd logon "$(desc_of /dev/vdb)" @u > /dev/null
+	keyctl add kdump "$(desc_of /dev/vdb)" "" @u > /dev/null
+	head -c 64 /dev/urandom | keyctl padd logon kkt:e2e-revoked @u > /dev/null
+	keyctl add kdump kkt:e2e-revoked "" @u > /dev/null
+	say "Loading the capture kernel once: kexec -s -p (kexec_file_load)"
 	load_capture capture || { result e2e-load fail "kexec -s -p"; return; }
-	grep kdump /proc/keys | awk '{ print "KKT-SAY   /proc/keys: " $8, $9, $10, $11, $12 }'
-	result e2e-load pass "capture kernel loaded, $(grep -c ' loaded$' /proc/keys) keys loaded"
+	say_keys
+	say "While it is loaded: add disk 1's key, rotate disk 2's, revoke the third"
+	hold_key /dev/vda && keyctl add kdump "$(desc_of /dev/vda)" "" @u > /dev/null
+	hold_key /dev/vdb && keyctl update "$(kdump_id /dev/vdb)" ""
+	keyctl revoke "$(keyctl search @u kdump kkt:e2e-revoked)"
+	rm -f /tmp/vk-*
+	say_keys
+	check e2e-live "both disk keys loaded without a reload" \
+		test "$(grep -c ' kdump .*: 64 restore=user loaded$' /proc/keys)" = 2
 	say "Crashing the first kernel: echo c > /proc/sysrq-trigger"
 	crash_now
 }
@@ -61,6 +84,15 @@ open_with_table() {
 		dmsetup mknodes "$2"
 }
 
+verify_digest() {	# verify_digest DEV: cryptsetup checks the restored key
+	keyctl pipe %user:"$(desc_of "$1")" > /tmp/vk &&
+		cryptsetup open --volume-key-file /tmp/vk "$1" check &&
+		cryptsetup close check
+	rc=$?
+	rm -f /tmp/vk
+	return $rc
+}
+
 open_with_pipe() {	# open_with_pipe DEV NAME: key verified against LUKS2 digest
 	keyctl pipe %user:"$(desc_of "$1")" > /tmp/vk &&
 		cryptsetup open --volume-key-file /tmp/vk "$1" "$2"
@@ -76,6 +108,11 @@ stage_capture() {
 	say "Opening disk 1 with dmsetup, table key :64:user:<desc>; disk 2 with keyctl pipe | cryptsetup open --volume-key-file"
 	check e2e-no-passphrase "no passphrase on the capture command line" \
 		sh -c '! grep -q kkt_pass /proc/cmdline'
+	check e2e-live-set "exactly the live set restored: $(dmesg | grep -o 'restored .* keys')" \
+		sh -c 'dmesg | grep -q "kdump_keys: restored 2 of 2 keys" &&
+			! keyctl request user kkt:e2e-revoked > /dev/null 2>&1'
+	check e2e-digest-disk1 "disk 1's restored key matches its LUKS2 digest" \
+		verify_digest /dev/vda
 	check e2e-open-dmsetup "disk 1 opened by dmsetup with :<size>:user:<desc>" \
 		open_with_table /dev/vda dump
 	check e2e-open-cryptsetup "disk 2 opened by cryptsetup with the restored key" \
