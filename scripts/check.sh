@@ -8,7 +8,7 @@ PASSPHRASE=kdump-demo-passphrase
 RESULTS=$LOGS/results.txt
 # Results that must be present: a scenario that stops early fails here
 REQUIRED="kselftest-run crash-vmcore keys-log-line keys-late-restored
-	  corrupt-boots-on live-all-or-nothing e2e-live-set e2e-dump
+	  corrupt-boots-on fence-sysfs live-all-or-nothing e2e-live-set e2e-dump
 	  e2e-verify-panic"
 start=$(date +%s)
 
@@ -41,7 +41,9 @@ grep -q '^KKT-RESULT kunit:' "$RESULTS" ||
 boot crash "kunit.enable=0 kkt_scenario=crash"
 boot keys "kunit.enable=0 kkt_scenario=keys"
 boot corrupt "kunit.enable=0 kkt_scenario=corrupt"
-boot live "kunit.enable=0 kkt_scenario=live"
+boot fence "kunit.enable=0 kkt_scenario=fence"
+# A smaller reservation makes a big initrd a tight fit: see live.sh
+boot live "kunit.enable=0 crashkernel=96M kkt_scenario=live"
 QEMU_TIMEOUT=600 boot e2e \
 	"init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" $disks
 QEMU_TIMEOUT=600 boot e2e-verify \

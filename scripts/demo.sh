@@ -18,7 +18,7 @@ if grep -aq "$PASSPHRASE" "$BUILD/capture.cpio"; then
 fi
 echo "The capture kernel's initramfs holds no passphrase."
 
-step "4. First kernel (2 GiB, crashkernel=256M): keys handed over, crash, capture kernel dumps"
+step "4. First kernel (2 GiB, crashkernel=256M): capture kernel loaded once, keys added, rotated and revoked while it stays loaded, crash, capture kernel dumps"
 KKT_SHOW=1 QEMU_TIMEOUT=600 "$TOP/scripts/qemu.sh" demo \
 	"init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" \
 	$disks > /dev/null
@@ -34,6 +34,7 @@ if grep -aqh '^KKT-RESULT [^ ]* fail' "$LOGS/demo.log" "$LOGS/demo-verify.log"; 
 	exit 1
 fi
 echo "The capture kernel opened both encrypted disks with the keys the crashed"
-echo "kernel handed over, without a passphrase and without Argon2, inside a"
-echo "256M reservation, and wrote a dump that the next boot verified."
+echo "kernel handed over (added and rotated after the capture kernel was loaded,"
+echo "with no reload), without a passphrase and without Argon2, inside a 256M"
+echo "reservation, and wrote a dump that the next boot verified."
 echo "Console logs: $LOGS/demo.log, $LOGS/demo-verify.log"

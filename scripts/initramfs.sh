@@ -2,8 +2,9 @@
 # Build the guest initramfs from Debian's binaries (plus the shared libraries
 # ldd lists), the installed kselftests and guest/.  Two archives:
 #   build/capture.cpio    what the capture kernel boots
-#   build/initramfs.cpio  the same plus /boot/bzImage and /boot/capture.cpio,
-#                         so that the first kernel can load its capture kernel
+#   build/initramfs.cpio  the same plus /boot/bzImage, /boot/bzImage-nokeys and
+#                         /boot/capture.cpio, so that the first kernel can load
+#                         its capture kernel
 # Uncompressed: unpacking is faster than gunzip under TCG.
 . "$(dirname "$0")/lib.sh"
 
@@ -45,6 +46,8 @@ fi
 mkcpio() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$2"; }
 mkcpio "$ROOT" "$BUILD/capture.cpio"
 cp "$BUILD/bzImage" "$ROOT/boot/bzImage"
+# The same kernel minus its "takes kdump keys" mark, for the fence scenario
+"$TOP/scripts/nokeys-bzimage.py" "$BUILD/bzImage" "$ROOT/boot/bzImage-nokeys"
 cp "$BUILD/capture.cpio" "$ROOT/boot/capture.cpio"
 mkcpio "$ROOT" "$BUILD/initramfs.cpio"
 ls -la "$BUILD/capture.cpio" "$BUILD/initramfs.cpio" >&2

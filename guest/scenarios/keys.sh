@@ -16,6 +16,7 @@ new_logon() {	# new_logon DESC BYTES: a random volume key, its sha256 on stdout
 
 stage_first() {
 	a=$(new_logon kkt:alpha 64)
+	hex=$(od -An -tx1 -N16 /tmp/kkt:alpha | tr -d ' \n')
 	keyctl add kdump kkt:alpha "" @u > /dev/null
 	check keys-pending "kdump key pending before the load" \
 		test "$(state kkt:alpha)" = pending
@@ -40,7 +41,7 @@ stage_first() {
 	check keys-added-after-load "key added after the load is loaded at once" \
 		test "$(state kkt:reload)" = loaded
 
-	load_capture capture "kkt_alpha=$a kkt_gamma=$g" ||
+	load_capture capture "kkt_alpha=$a kkt_gamma=$g kkt_hex=$hex" ||
 		{ result keys-reload fail "kexec -s -p"; return; }
 	check keys-reloaded "a reload keeps the new key" \
 		test "$(state kkt:reload)" = loaded
@@ -70,6 +71,10 @@ stage_capture() {
 		sh -c '! keyctl request user kkt:revoked > /dev/null 2>&1'
 	check keys-late-restored "key added after the last load restored" \
 		restored user kkt:late
+	check keys-setup-data-gone "no SETUP_INDIRECT entry left: $(cat /sys/kernel/boot_params/setup_data/*/type | tr '\n' ' ')" \
+		sh -c '! grep -qE "^0x8000(0000|1000)$" /sys/kernel/boot_params/setup_data/*/type'
+	check keys-sysfs-wiped "no key byte in /sys/kernel/boot_params for nobody" \
+		no_key_bytes_for_nobody "$kkt_hex"
 	check keys-log-line "one log line with the count" \
 		sh -c 'dmesg | grep -q "kdump_keys: restored 4 of 4 keys"'
 }

@@ -1,0 +1,32 @@
+# Fail closed: keys go only to a capture kernel that announces that it takes
+# them (a "KDKY" chunk in its kernel_info).  /boot/bzImage-nokeys is our
+# kernel with that chunk renamed: a stand-in for a capture kernel built
+# without CONFIG_KEYS_KDUMP, which would leave the keys readable in sysfs.
+
+state() {
+	awk -v d="$1:" '$8 == "kdump" && $9 == d { print $NF }' /proc/keys
+}
+
+stage_first() {
+	head -c 64 /dev/urandom > /tmp/k
+	keyctl padd logon kkt:fence @u < /tmp/k > /dev/null
+	keyctl add kdump kkt:fence "" @u > /dev/null
+	hex=$(od -An -tx1 -N16 /tmp/k | tr -d ' \n')
+	kexec -s -p /boot/bzImage-nokeys --initrd=/boot/capture.cpio \
+		--append="$(capture_cmdline capture "kkt_hex=$hex")" ||
+		{ result fence-load fail "kexec -s -p of bzImage-nokeys"; return; }
+	check fence-refused "$(dmesg | grep -o 'capture kernel does not take .*')" \
+		sh -c 'dmesg | grep -q "capture kernel does not take kdump keys, none handed over"'
+	check fence-pending "the key stays pending: $(state kkt:fence)" \
+		test "$(state kkt:fence)" = pending
+	crash_now
+}
+
+stage_capture() {
+	check fence-no-key "no key restored" \
+		sh -c '! keyctl request user kkt:fence > /dev/null 2>&1'
+	check fence-silent "no kdump_keys line: the capture kernel got nothing" \
+		sh -c '! dmesg | grep -q kdump_keys:'
+	check fence-sysfs "no key byte in /sys/kernel/boot_params for nobody" \
+		no_key_bytes_for_nobody "$kkt_hex"
+}
