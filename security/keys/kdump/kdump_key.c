@@ -365,8 +365,11 @@ static int kdump_key_update(struct key *key, struct key_preparsed_payload *prep)
 	return kdump_key_attach(key, prep);
 }
 
-/* The key is no longer preserved; key->sem write-locked */
-static void kdump_key_revoke(struct key *key)
+/*
+ * The key is revoked or invalidated: its copy leaves crash memory before
+ * the call returns.  key->sem is write-locked.
+ */
+static void kdump_key_drop(struct key *key)
 {
 	key_payload_reserve(key, 0);
 	kdump_key_replace(key, NULL);
@@ -412,7 +415,8 @@ struct key_type key_type_kdump = {
 	.free_preparse		= kdump_key_free_preparse,
 	.instantiate		= kdump_key_instantiate,
 	.update			= kdump_key_update,
-	.revoke			= kdump_key_revoke,
+	.revoke			= kdump_key_drop,
+	.invalidate		= kdump_key_drop,
 	.destroy		= kdump_key_destroy,
 	.describe		= kdump_key_describe,
 	.vet_description	= kdump_key_vet_description,
