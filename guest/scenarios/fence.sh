@@ -1,3 +1,5 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # kkt_*: from the kernel command line
 # Fail closed: keys go only to a capture kernel that announces that it takes
 # them (a "KDKY" chunk in its kernel_info).  /boot/bzImage-nokeys is our
 # kernel with that chunk renamed: a stand-in for a capture kernel built

@@ -1,3 +1,5 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # kkt_*: from the kernel command line
 # Live updates: crash memory follows every change to a kdump key while the
 # capture kernel stays loaded; a key that does not fit is refused with
 # ENOSPC; loads never fail because of the key segment; a crash in the
