@@ -15,7 +15,7 @@ start=$(date +%s)
 "$TOP/scripts/kernel.sh" >/dev/null
 "$TOP/scripts/selftests.sh"
 disks=$("$TOP/scripts/disks.sh")
-"$TOP/scripts/initramfs.sh" 2>/dev/null
+"$TOP/scripts/initramfs.sh" >/dev/null
 
 mkdir -p "$LOGS"
 : > "$RESULTS"

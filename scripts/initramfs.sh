@@ -47,4 +47,4 @@ mkcpio "$ROOT" "$BUILD/capture.cpio"
 cp "$BUILD/bzImage" "$ROOT/boot/bzImage"
 cp "$BUILD/capture.cpio" "$ROOT/boot/capture.cpio"
 mkcpio "$ROOT" "$BUILD/initramfs.cpio"
-ls -la "$BUILD/capture.cpio" "$BUILD/initramfs.cpio" >&2
+ls -la "$BUILD/capture.cpio" "$BUILD/initramfs.cpio"
