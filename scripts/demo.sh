@@ -1,5 +1,6 @@
 #!/bin/bash
 # make demo: the whole story in QEMU, told step by step.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PASSPHRASE=kdump-demo-passphrase
@@ -26,9 +27,11 @@ fi
 echo "The capture kernel's initramfs holds no passphrase."
 
 step "4. First kernel (2 GiB, crashkernel=256M): keys handed over, crash, capture kernel dumps"
+# shellcheck disable=SC2086 # $disks: two paths, split on purpose
 boot demo "init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" $disks
 
 step "5. Third boot, with the passphrase, to check the dump"
+# shellcheck disable=SC2086
 boot demo-verify "kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" $disks
 
 step "Result"

@@ -6,6 +6,7 @@
 # changes only) into it and run the README's "make check" there, in a chroot
 # with /proc, /sys and /dev mounted.  Prints the time and how many packages
 # make check installed.  Not part of make check: it takes half an hour.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 ROOT=$BUILD/fresh
@@ -31,6 +32,7 @@ in_root() {	# a root login's environment, nothing from ours
 	chroot "$ROOT" /usr/bin/env -i HOME=/root TERM=dumb \
 		PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "$@"
 }
+# shellcheck disable=SC2016
 packages() { in_root dpkg-query -W -f='${db:Status-Status}\n' | grep -cx installed; }
 
 git -C "$TOP" diff --quiet HEAD ||

@@ -1,5 +1,5 @@
 # Shared settings for the harness scripts; sourced, not run.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the scripts that source it use them
 set -Eeuo pipefail
 
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -28,8 +28,8 @@ on_error() {
 	trap - ERR
 	[ "$BASH_SUBSHELL" -eq 0 ] || exit "$rc"
 	if [ "$rc" -ne 2 ] || [[ $cmd != *scripts/* ]]; then
-		printf 'error: %s: "%s" failed (exit %d): %s\n' \
-			"${0##*/}" "$cmd" "$rc" "$HINT" >&2
+		printf 'error: %s line %d: %s exited %d; %s\n' \
+			"${0##*/}" "${BASH_LINENO[0]}" "$cmd" "$rc" "$HINT" >&2
 	fi
 	exit 2
 }

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # kdump keys across a crash: which keys the capture kernel recreates, with
 # which bytes, and which it must not (revoked before the load, added after).
 # The first kernel passes the expected digests on the capture command line.
@@ -55,6 +56,7 @@ restored() {
 }
 
 stage_capture() {
+	# shellcheck disable=SC2154 # kkt_*: from the kernel command line
 	check keys-restored-user "user key recreated with the volume key" \
 		test "$(keyctl pipe %user:kkt:alpha | sha256sum | cut -c1-64)" = "$kkt_alpha"
 	check keys-restored-kdump "kdump key shows restored" \
