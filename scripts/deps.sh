@@ -4,6 +4,7 @@
 # Debian 12 installation (bookworm, bookworm-updates, bookworm-security:
 # linux-source-6.12 is only in the last).  Says what it installs; on
 # failure, one line and exit 2.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PKGS=${*:-"linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
@@ -35,7 +36,7 @@ if [ -z "$(find "$LISTS" -maxdepth 1 -name '*_Packages*' -mmin -1440 -print -qui
 	update "apt package lists missing or older than a day"
 	updated=1
 fi
-log "installing ${#missing[@]} Debian packages: ${missing[*]}"
+log "installing Debian packages: ${missing[*]}"
 if ! apt-get install -y -q "${missing[@]}"; then
 	[ -z "${updated:-}" ] || die "apt-get install failed: see apt's message above; $SOURCES"
 	update "apt-get install failed"
