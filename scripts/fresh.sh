@@ -66,7 +66,7 @@ n0=$(packages)
 # What the installer does, then what the README asks before its commands
 log "in the clean room: apt-get update; apt-get install git make"
 in_root apt-get update -q > /dev/null
-in_root apt-get install -y -q git make > /dev/null
+in_root DEBIAN_FRONTEND=noninteractive apt-get install -y -q git make > /dev/null
 n1=$(packages)
 git -C "$TOP" bundle create "$ROOT/root/kdump-key.bundle" HEAD 2>/dev/null
 in_root git -c advice.detachedHead=false clone -q /root/kdump-key.bundle /root/kdump-key
