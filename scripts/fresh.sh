@@ -26,7 +26,7 @@ umount_all() {
 	fi
 }
 trap umount_all EXIT
-trap 'exit 130' INT TERM
+trap 'log "make fresh interrupted"; exit 130' INT TERM
 
 in_root() {	# a root login's environment, nothing from ours
 	chroot "$ROOT" /usr/bin/env -i HOME=/root TERM=dumb \
