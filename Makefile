@@ -5,8 +5,9 @@
 #   make kernel   build/bzImage only
 #   make kunit    kunit.py run of the KUnit suites (a separate x86_64 build)
 #   make clean    remove build/ (the ccache stays in /var/cache)
+#   make fresh    make check in a new Debian 12 root (debootstrap, chroot)
 
-.PHONY: all deps kernel check demo kunit clean
+.PHONY: all deps kernel check demo kunit clean fresh
 
 all: kernel
 
@@ -25,5 +26,9 @@ demo:
 kunit: deps
 	scripts/kunit.sh
 
+fresh:
+	scripts/fresh.sh
+
+# --one-file-system: never into what make fresh may have left mounted
 clean:
-	rm -rf build
+	rm -rf --one-file-system build

@@ -2,24 +2,36 @@
 # make check: build the test kernel, the kselftests, the disks and the
 # initramfs, boot every scenario, and print one line per test and a summary.
 # Exit 0: all passed; 1: a test failed; 2: harness or boot error.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PASSPHRASE=kdump-demo-passphrase
 RESULTS=$LOGS/results.txt
 # Results that must be present: a scenario that stops early fails here
-REQUIRED="kselftest-run crash-vmcore keys-log-line keys-late-restored
+REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
+	  kselftest-run crash-vmcore keys-log-line keys-late-restored
 	  corrupt-boots-on fence-sysfs live-all-or-nothing e2e-live-set e2e-dump
 	  e2e-verify-panic"
 start=$(date +%s)
 
+mkdir -p "$LOGS"
+: > "$RESULTS"
+# Host tests first: cheap, no kernel needed.  deps.sh with stand-ins for
+# dpkg-query and apt-get, then the real one, then shellcheck (which it
+# installs) on every script of the harness and the guest.
+"$TOP/scripts/test-deps.sh" >> "$RESULTS"
 "$TOP/scripts/deps.sh"
+lint=$LOGS/shellcheck.txt
+if (cd "$TOP" && shellcheck -f gcc scripts/*.sh .ci/run guest/init guest/scenarios/*.sh) > "$lint" 2>&1; then
+	echo "KKT-RESULT shellcheck pass scripts/ guest/ .ci/run clean" >> "$RESULTS"
+else
+	echo "KKT-RESULT shellcheck fail $(wc -l < "$lint") finding(s) in $lint, first: $(head -1 "$lint")" >> "$RESULTS"
+fi
 "$TOP/scripts/kernel.sh" >/dev/null
 "$TOP/scripts/selftests.sh"
 disks=$("$TOP/scripts/disks.sh")
-"$TOP/scripts/initramfs.sh" 2>/dev/null
+"$TOP/scripts/initramfs.sh" >/dev/null
 
-mkdir -p "$LOGS"
-: > "$RESULTS"
 harness_error=0
 boot() {
 	"$TOP/scripts/qemu.sh" "$@" >> "$RESULTS" || [ $? -ne 2 ] || harness_error=1
@@ -44,8 +56,10 @@ boot corrupt "kunit.enable=0 kkt_scenario=corrupt"
 boot fence "kunit.enable=0 kkt_scenario=fence"
 # A smaller reservation makes a big initrd a tight fit: see live.sh
 boot live "kunit.enable=0 crashkernel=96M kkt_scenario=live"
+# shellcheck disable=SC2086 # $disks: two paths, split on purpose
 QEMU_TIMEOUT=600 boot e2e \
 	"init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" $disks
+# shellcheck disable=SC2086
 QEMU_TIMEOUT=600 boot e2e-verify \
 	"kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" $disks
 

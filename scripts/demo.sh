@@ -1,9 +1,17 @@
 #!/bin/bash
 # make demo: the whole story in QEMU, told step by step.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PASSPHRASE=kdump-demo-passphrase
 step() { printf '\n### %s\n' "$*"; }
+# qemu.sh exits 1 when a test failed (told under "Result"), 2 when the
+# boot itself failed
+boot() {
+	local rc=0
+	KKT_SHOW=1 QEMU_TIMEOUT=600 "$TOP/scripts/qemu.sh" "$@" > /dev/null || rc=$?
+	[ $rc -ne 2 ] || die "boot $1 failed (timeout or no result): see $LOGS/$1.log"
+}
 
 step "1. Build the kernel with the kdump key type (Debian linux-source-6.12 + this repository)"
 "$TOP/scripts/deps.sh"
@@ -19,14 +27,12 @@ fi
 echo "The capture kernel's initramfs holds no passphrase."
 
 step "4. First kernel (2 GiB, crashkernel=256M): capture kernel loaded once, keys added, rotated and revoked while it stays loaded, crash, capture kernel dumps"
-KKT_SHOW=1 QEMU_TIMEOUT=600 "$TOP/scripts/qemu.sh" demo \
-	"init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" \
-	$disks > /dev/null
+# shellcheck disable=SC2086 # $disks: two paths, split on purpose
+boot demo "init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" $disks
 
 step "5. Third boot, with the passphrase, to check the dump"
-KKT_SHOW=1 QEMU_TIMEOUT=600 "$TOP/scripts/qemu.sh" demo-verify \
-	"kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" \
-	$disks > /dev/null
+# shellcheck disable=SC2086
+boot demo-verify "kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" $disks
 
 step "Result"
 if grep -aqh '^KKT-RESULT [^ ]* fail' "$LOGS/demo.log" "$LOGS/demo-verify.log"; then

@@ -3,7 +3,9 @@
 # Debian's cryptsetup 2.6.1 (Argon2id, 1 GiB memory cost, 4 iterations).
 # The guest puts ext4 on them.  Formatting is cached; each run starts from
 # a fresh copy.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+HINT="formatting the LUKS2 disks failed: cryptsetup needs about 1 GiB of free memory (Argon2id)"
 
 DISKS=$BUILD/disks
 PASSPHRASE=${KKT_PASSPHRASE:-kdump-demo-passphrase}

@@ -6,7 +6,9 @@
 #                         /boot/capture.cpio, so that the first kernel can load
 #                         its capture kernel
 # Uncompressed: unpacking is faster than gunzip under TCG.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+HINT="building the initramfs failed: a program or library is missing? run make deps"
 
 ROOT=$BUILD/rootfs
 BINS="/usr/bin/keyctl /usr/sbin/cryptsetup /usr/sbin/dmsetup /usr/sbin/kexec
@@ -30,6 +32,7 @@ install -m 755 /bin/busybox "$ROOT/bin/busybox"
 for app in $("$ROOT/bin/busybox" --list); do
 	[ -e "$ROOT/bin/$app" ] || ln -s busybox "$ROOT/bin/$app"
 done
+# shellcheck disable=SC2086 # lists of paths
 copy_with_libs $BINS $EXTRA_LIBS
 ln -sf mke2fs "$ROOT/usr/sbin/mkfs.ext4"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$ROOT/etc/passwd"
@@ -50,4 +53,4 @@ cp "$BUILD/bzImage" "$ROOT/boot/bzImage"
 "$TOP/scripts/nokeys-bzimage.py" "$BUILD/bzImage" "$ROOT/boot/bzImage-nokeys"
 cp "$BUILD/capture.cpio" "$ROOT/boot/capture.cpio"
 mkcpio "$ROOT" "$BUILD/initramfs.cpio"
-ls -la "$BUILD/capture.cpio" "$BUILD/initramfs.cpio" >&2
+ls -la "$BUILD/capture.cpio" "$BUILD/initramfs.cpio"

@@ -1,9 +1,11 @@
 #!/bin/bash
 # Configure (tinyconfig + config/*.config), verify that every requested
 # option survived olddefconfig, build with ccache, copy to build/bzImage.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+HINT="the kernel build failed: see the messages above; make clean starts it from nothing"
 
-FRAGMENTS=$(ls "$TOP"/config/*.config)
+FRAGMENTS=("$TOP"/config/*.config)
 KMAKE=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00"
        KBUILD_BUILD_USER=kdump KBUILD_BUILD_HOST=kdump)
 
@@ -11,10 +13,10 @@ configure() {
 	local cfg=$BUILD/config.new
 	mkdir -p "$OBJ"
 	"${KMAKE[@]}" -s KCONFIG_CONFIG="$cfg" tinyconfig >/dev/null
-	grep -h '^CONFIG_' $FRAGMENTS >> "$cfg"
+	grep -h '^CONFIG_' "${FRAGMENTS[@]}" >> "$cfg"
 	"${KMAKE[@]}" -s KCONFIG_CONFIG="$cfg" olddefconfig >/dev/null 2>&1
 	local missing
-	missing=$(grep -h '^CONFIG_' $FRAGMENTS | sort -u | grep -vxFf "$cfg" || true)
+	missing=$(grep -h '^CONFIG_' "${FRAGMENTS[@]}" | sort -u | grep -vxFf "$cfg" || true)
 	if [ -n "$missing" ]; then
 		printf 'error: config options requested but dropped by olddefconfig:\n%s\n' \
 			"$missing" >&2

@@ -2,10 +2,11 @@
 # make kunit: kunit.py run of the kdump key suites.  UML has neither KEXEC
 # nor CRASH_DUMP, so this is an x86_64 kernel under QEMU (TCG).  The source
 # tree stays clean (the test kernel is built with O=), as kunit.py requires.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 "$TOP/scripts/tree.sh"
-cd "$SRC"
+cd "$SRC" || die "no kernel tree in $SRC"
 exec python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
 	--kunitconfig=security/keys/kdump --build_dir="$BUILD/kunit" \
 	--jobs="$JOBS" --make_options CC="ccache gcc" \

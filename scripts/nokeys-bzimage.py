@@ -5,6 +5,8 @@ built without CONFIG_KEYS_KDUMP.  Usage: nokeys-bzimage.py IN OUT"""
 import struct
 import sys
 
+if len(sys.argv) != 3:
+    sys.exit(__doc__)
 image = bytearray(open(sys.argv[1], "rb").read())
 setup_sects = image[0x1F1] or 4
 kinfo = (setup_sects + 1) * 512 + struct.unpack_from("<I", image, 0x268)[0]

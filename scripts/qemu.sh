@@ -6,6 +6,7 @@
 # kernel splatted; 2: harness or boot error (timeout, no result at all).
 # QEMU_ACCEL=kvm to use KVM (it hangs under nested virtualisation here);
 # KKT_SHOW=1 to stream the guest's story and results while it runs.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 name=$1 args=$2
@@ -40,7 +41,7 @@ log "$name finished in $(( $(date +%s) - start ))s (qemu exit $rc), log: $log"
 
 grep -a '^KKT-RESULT ' "$log" || true
 status=0
-if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
+if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
 	echo "KKT-RESULT $name-harness fail timeout after ${timeout}s"
 	status=2
 elif ! grep -aq '^KKT-RESULT ' "$log"; then

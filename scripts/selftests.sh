@@ -2,7 +2,9 @@
 # Build tools/testing/selftests/kdump_key with the kernel's lib.mk against the
 # test kernel's headers, and install it with the kselftest runner into
 # build/kselftest (copied into the initramfs as /kselftest).
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+HINT="building the kselftests failed: see the messages above"
 
 make -C "$SRC" O="$OBJ" -s headers
 rm -rf "$BUILD/kselftest"

@@ -2,7 +2,9 @@
 # Unpack Debian's linux-source-6.12 under build/, make it a git repository
 # with one baseline commit, then sync our overlay files and apply patches/.
 # Idempotent: unchanged files keep their timestamps, so make stays incremental.
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+HINT="preparing build/linux-source-6.12 failed: see the messages above; make clean starts it again"
 
 TARBALL=/usr/src/linux-source-6.12.tar.xz
 
@@ -28,6 +30,7 @@ unpack() {
 # but only when the series changed since the last run.
 apply_patches() {
 	local stamp=$BUILD/patches.stamp sum
+	# shellcheck disable=SC2046 # patch names have no spaces
 	sum=$(cat "$TOP/patches/series" $(sed 's|^|'"$TOP"'/patches/|' "$TOP/patches/series") | sha256sum)
 	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && return 0
 	if [ -f "$BUILD/patched-files" ]; then
@@ -35,7 +38,7 @@ apply_patches() {
 	fi
 	: > "$BUILD/patched-files"
 	while read -r p; do
-		[ -n "$p" ] && [ "${p#\#}" = "$p" ] || continue
+		case $p in "" | "#"*) continue ;; esac
 		log "applying $p"
 		git -C "$SRC" apply --numstat "$TOP/patches/$p" | cut -f3 >> "$BUILD/patched-files"
 		git -C "$SRC" apply "$TOP/patches/$p" || die "patch $p does not apply"

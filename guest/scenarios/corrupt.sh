@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # A damaged key blob is rejected with one log line; the capture kernel boots
 # on without keys.  kdump_keys_test_corrupt (a test-only boot parameter)
 # flips a byte of the blob before the capture kernel checks it.

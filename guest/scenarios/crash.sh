@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Crash cycle: load a capture kernel with kexec_file_load, crash, and check
 # that the capture kernel boots and sees /proc/vmcore.
 

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # End to end: two LUKS2 disks (Argon2id, 1 GiB), volume keys handed over as
 # kdump keys, crash, and a capture kernel that opens both disks without a
 # passphrase and writes the dump to disk 1.  A third boot, with the
@@ -19,6 +20,7 @@ segment_field() {
 # in the first kernel) into /tmp/vk-DEV, make ext4
 setup_disk() {
 	dev=$1 vk=/tmp/vk-$(basename "$1")
+	# shellcheck disable=SC2154 # kkt_*: from the kernel command line
 	printf %s "$kkt_pass" | cryptsetup luksDump --batch-mode --key-file - \
 		--dump-volume-key --volume-key-file "$vk" "$dev" > /dev/null || return 1
 	cryptsetup open --volume-key-file "$vk" "$dev" setup || return 1
@@ -135,6 +137,7 @@ stage_capture() {
 
 stage_verify() {
 	say "Third boot: opening disk 1 with the passphrase (Argon2 runs here) to check the dump"
+	# shellcheck disable=SC2016 # expanded by the inner sh
 	check e2e-verify-open "disk 1 opens with the passphrase" \
 		sh -c 'printf %s "$kkt_pass" | cryptsetup open --key-file - /dev/vda dump'
 	if ! mount -o ro /dev/mapper/dump /mnt; then

@@ -1,3 +1,5 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # kkt_*: from the kernel command line
 # kdump keys across a crash: which keys the capture kernel recreates, with
 # which bytes, and which it must not (revoked before the load).  Keys added
 # after the load are written to crash memory at once.  The first kernel

@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # Helpers for guest scenarios; sourced by /init.
 
 # result NAME pass|fail|skip DETAIL...: one machine-readable line for the host
@@ -26,6 +27,7 @@ check() {
 # The capture kernel gets the first kernel's command line minus what only
 # the first boot needs, with the next stage named.
 capture_cmdline() {
+	# shellcheck disable=SC2154 # set by /init
 	echo "console=ttyS0 panic=-1 kunit.enable=0 kkt_scenario=$scenario kkt_stage=$1 $2"
 }
 

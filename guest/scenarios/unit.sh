@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # KUnit (built in, it ran during boot: the host parses its KTAP) and the
 # kselftests, through the kselftest runner.  One KKT-RESULT per kselftest
 # case, from the TAP of kselftest_harness (the runner prefixes it with "# ").
