@@ -5,7 +5,11 @@
 #   build/initramfs.cpio  the same plus /boot/bzImage and /boot/capture.cpio,
 #                         so that the first kernel can load its capture kernel
 # Uncompressed: unpacking is faster than gunzip under TCG.
+#   initramfs.sh san    build/initramfs-san.cpio with build/bzImage-san
 . "$(dirname "$0")/lib.sh"
+
+KERNEL=$BUILD/bzImage OUT=$BUILD/initramfs.cpio
+[ "${1:-}" = san ] && KERNEL=$BUILD/bzImage-san OUT=$BUILD/initramfs-san.cpio
 
 ROOT=$BUILD/rootfs
 BINS="/usr/bin/keyctl /usr/sbin/cryptsetup /usr/sbin/dmsetup /usr/sbin/kexec
@@ -44,7 +48,7 @@ fi
 
 mkcpio() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$2"; }
 mkcpio "$ROOT" "$BUILD/capture.cpio"
-cp "$BUILD/bzImage" "$ROOT/boot/bzImage"
+cp "$KERNEL" "$ROOT/boot/bzImage"
 cp "$BUILD/capture.cpio" "$ROOT/boot/capture.cpio"
-mkcpio "$ROOT" "$BUILD/initramfs.cpio"
-ls -la "$BUILD/capture.cpio" "$BUILD/initramfs.cpio" >&2
+mkcpio "$ROOT" "$OUT"
+ls -la "$BUILD/capture.cpio" "$OUT" >&2

@@ -5,6 +5,9 @@
 log=$1
 allow=$(dirname "$0")/../config/splat-allow.txt
 pattern='BUG:|WARNING:|Oops|KASAN|UBSAN|possible recursive locking|circular locking dependency|inconsistent lock state|suspicious RCU usage|lockdep|Call Trace|blocked for more than|soft lockup|Kernel panic'
+# The sanitizer variant: kmemleak's report and its giving up, debugobjects,
+# list debugging, and faults that do not say BUG:
+pattern="$pattern"'|unreferenced object|suspected memory leak|kmemleak: .*(disabled|[Ff]ail|empty|[Cc]annot)|ODEBUG:|list_(add|del) corruption|kernel BUG at|general protection fault|refcount_t:'
 
 awk '/^KKT-CRASH-TRIGGER/ { skip = 1 } /Linux version/ { skip = 0 } !skip' "$log" |
 	tr -d '\r' | grep -aE "$pattern" | grep -avEf <(grep -v '^#' "$allow" | grep .) || true
