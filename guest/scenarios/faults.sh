@@ -19,7 +19,9 @@ stage_first() {
 	setup_fault_injection ||
 		{ result faults-setup fail "no failslab/fail_page_alloc in debugfs"; return; }
 	cd /kselftest/kdump_key || { result faults-run fail "no kselftests"; return; }
+	echo "KKT-FAULT-INJECTION on"
 	KDUMP_KEY_KERNEL=/boot/bzImage ./kdump_key_fault_test > /tmp/faults.tap 2>&1
+	echo "KKT-FAULT-INJECTION off"
 	cat /tmp/faults.tap
 	cd /
 	awk '/^(not )?ok [0-9]+ / {
