@@ -43,13 +43,15 @@ worker() {
 # /tmp/stop-loader exists, then load once with kexec_file_load
 loader() {
 	n=0 ok=0
+	: > /tmp/loads.kinds
 	while [ ! -e /tmp/stop-loader ]; do
 		case $((n % 4)) in
 		0) kexec -s -p $KEXEC_ARGS --append="$(capture_cmdline none)" ;;
 		1) kexec -p $KEXEC_ARGS --append="$(capture_cmdline none)" ;;
 		2) kexec -s -p -u ;;
 		3) kexec -p -u ;;
-		esac > /dev/null 2>&1 && ok=$((ok + 1))
+		esac > /tmp/loads.out 2>&1 && ok=$((ok + 1)) ||
+			echo "KKT-SAY   loader op $((n % 4)) failed: $(tail -1 /tmp/loads.out)" >&2
 		n=$((n + 1))
 	done
 	if [ -n "$1" ]; then
@@ -102,19 +104,26 @@ planned_set() {
 	done | LC_ALL=C sort
 }
 
+# Bring the stress ring to the planned set with key changes only, no load:
+# unlink everything (an expired key cannot be found to be changed), add
+# every slot, then update, revoke and unlink as planned
 settle() {
+	keyctl clear "$ring"
+	for w in $(seq 1 $WORKERS); do
+		for s in $(seq 0 $((SLOTS - 1))); do
+			keyctl add kdump "kkt:s$w-$s" "source=kkt:src-a" "$ring"
+		done
+	done > /dev/null
 	for w in $(seq 1 $WORKERS); do
 		for s in $(seq 0 $((SLOTS - 1))); do
 			d=kkt:s$w-$s
 			case $(((w + s) % 3)) in
-			0) keyctl add kdump "$d" "source=kkt:src-a" "$ring" &&
-			   keyctl timeout "%kdump:$d" 0 ;;
-			1) keyctl add kdump "$d" "source=kkt:src-b restore=logon" "$ring" &&
-			   keyctl timeout "%kdump:$d" 0 ;;
-			2) keyctl revoke "%kdump:$d"; keyctl unlink "%kdump:$d" "$ring" ;;
-			esac > /dev/null 2>&1
+			1) keyctl update "%kdump:$d" "source=kkt:src-b restore=logon" ;;
+			2) keyctl revoke "%kdump:$d"
+			   [ $((w % 2)) = 0 ] && keyctl unlink "%kdump:$d" "$ring" ;;
+			esac
 		done
-	done
+	done > /dev/null 2>&1
 }
 
 wait_quota() {	# wait_quota EXPECTED: up to 20 s for the garbage collector
@@ -147,6 +156,9 @@ stage_first() {
 	result stress-round2 pass "$1 key operations ($2 succeeded), $3 loads/unloads ($4 succeeded) in ${SECS}s"
 	echo "KKT-FIGURE stress-ops $(( $1 + $3 ))"
 	settle
+	planned_set > /tmp/plan
+	live_set > /tmp/live
+	diff /tmp/plan /tmp/live | sed -n 's/^\([-+]\)\([^-+]\)/KKT-SAY   settled set \1 \2/p'
 	check stress-settled "live set is the planned one ($nplan keys)" \
 		test "$(live_set | sha256sum | cut -c1-64)" = "$plan"
 	check stress-loaded "a capture kernel is loaded" \
