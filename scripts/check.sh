@@ -11,7 +11,12 @@ RESULTS=$LOGS/results.txt
 REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  kselftest-run crash-vmcore keys-log-line keys-late-restored
 	  corrupt-boots-on fence-sysfs live-all-or-nothing e2e-live-set e2e-dump
-	  e2e-verify-panic"
+	  e2e-verify-panic
+	  exposure-capture-nobody exposure-log-capture exposure-no-key-in-logs
+	  stress-quota stress-restored-set
+	  regress-kexec-buf-uninit regress-payload-without-key-sem
+	  regress-off-by-one-limits regress-cmdline-accounting
+	  regress-copies-never-wiped"
 start=$(date +%s)
 
 mkdir -p "$LOGS"
@@ -36,19 +41,23 @@ harness_error=0
 boot() {
 	"$TOP/scripts/qemu.sh" "$@" >> "$RESULTS" || [ $? -ne 2 ] || harness_error=1
 }
+# kunit LOG PREFIX: the KTAP of a unit boot, parsed by kunit.py
+kunit() {
+	{ python3 "$SRC/tools/testing/kunit/kunit.py" parse "$1" 2>/dev/null || true; } |
+		awk -v p="$2" '/\] \[(PASSED|FAILED|SKIPPED|CRASHED)\] / && !/==/ {
+			verdict = $2 == "[PASSED]" ? "pass" : "fail"
+			$1 = $2 = ""
+			gsub(/^ +| +$/, "")
+			gsub(/ /, "_")
+			print "KKT-RESULT " p ":" $0 " " verdict
+		}' >> "$RESULTS"
+	grep -q "^KKT-RESULT $2:" "$RESULTS" ||
+		echo "KKT-RESULT $2 fail no KUnit results in $1" >> "$RESULTS"
+}
 
 # KUnit runs while the unit boot starts; its KTAP is parsed by kunit.py
 boot unit "kkt_scenario=unit"
-{ python3 "$SRC/tools/testing/kunit/kunit.py" parse "$LOGS/unit.log" 2>/dev/null || true; } |
-	awk '/\] \[(PASSED|FAILED|SKIPPED|CRASHED)\] / && !/==/ {
-		verdict = $2 == "[PASSED]" ? "pass" : "fail"
-		$1 = $2 = ""
-		gsub(/^ +| +$/, "")
-		gsub(/ /, "_")
-		print "KKT-RESULT kunit:" $0 " " verdict
-	}' >> "$RESULTS"
-grep -q '^KKT-RESULT kunit:' "$RESULTS" ||
-	echo "KKT-RESULT kunit fail no KUnit results in the unit boot" >> "$RESULTS"
+kunit "$LOGS/unit.log" kunit
 
 boot crash "kunit.enable=0 kkt_scenario=crash"
 boot keys "kunit.enable=0 kkt_scenario=keys"
@@ -62,6 +71,19 @@ QEMU_TIMEOUT=600 boot e2e \
 # shellcheck disable=SC2086
 QEMU_TIMEOUT=600 boot e2e-verify \
 	"kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" $disks
+
+QEMU_MEM=1024 boot exposure "kunit.enable=0 kkt_scenario=exposure"
+
+# The stress and regression boots run on the fast kernel.  The sanitizer
+# kernel (scripts/kernel.sh san, KKT_KERNEL=san scripts/qemu.sh) is not part
+# of make check yet: it has not been run through.
+boot stress "kunit.enable=0 kkt_scenario=stress"
+boot regress "kunit.enable=0 kkt_scenario=regress"
+
+# The exposure test's key in no console log of the whole run
+verdict=pass
+scan=$("$TOP/scripts/key-scan.py" "$LOGS/exposure.log" "$LOGS"/*.log 2>&1) || verdict=fail
+echo "KKT-RESULT exposure-no-key-in-logs $verdict $(echo "$scan" | tail -1)" >> "$RESULTS"
 
 if grep -aq "$PASSPHRASE" "$BUILD/capture.cpio"; then
 	echo "KKT-RESULT capture-initramfs-no-passphrase fail passphrase found" >> "$RESULTS"
@@ -78,6 +100,7 @@ sed -i 's/^\(KKT-RESULT [^ ]*\) skip/\1 fail skipped:/' "$RESULTS"
 sed 's/^KKT-RESULT //' "$RESULTS"
 passed=$(grep -c '^KKT-RESULT [^ ]* pass' "$RESULTS" || true)
 failed=$(grep -c '^KKT-RESULT [^ ]* fail' "$RESULTS" || true)
+"$TOP/scripts/summary.sh" "$RESULTS" "$LOGS"
 echo "make check took $(( $(date +%s) - start ))s; logs in $LOGS"
 echo "$passed passed, $failed failed"
 [ $harness_error -eq 0 ] || exit 2

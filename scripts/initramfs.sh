@@ -6,9 +6,13 @@
 #                         /boot/capture.cpio, so that the first kernel can load
 #                         its capture kernel
 # Uncompressed: unpacking is faster than gunzip under TCG.
+#   initramfs.sh san    build/initramfs-san.cpio with build/bzImage-san
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 HINT="building the initramfs failed: a program or library is missing? run make deps"
+
+KERNEL=$BUILD/bzImage OUT=$BUILD/initramfs.cpio
+[ "${1:-}" = san ] && KERNEL=$BUILD/bzImage-san OUT=$BUILD/initramfs-san.cpio
 
 ROOT=$BUILD/rootfs
 BINS="/usr/bin/keyctl /usr/sbin/cryptsetup /usr/sbin/dmsetup /usr/sbin/kexec
@@ -48,9 +52,9 @@ fi
 
 mkcpio() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$2"; }
 mkcpio "$ROOT" "$BUILD/capture.cpio"
-cp "$BUILD/bzImage" "$ROOT/boot/bzImage"
+cp "$KERNEL" "$ROOT/boot/bzImage"
 # The same kernel minus its "takes kdump keys" mark, for the fence scenario
-"$TOP/scripts/nokeys-bzimage.py" "$BUILD/bzImage" "$ROOT/boot/bzImage-nokeys"
+"$TOP/scripts/nokeys-bzimage.py" "$KERNEL" "$ROOT/boot/bzImage-nokeys"
 cp "$BUILD/capture.cpio" "$ROOT/boot/capture.cpio"
-mkcpio "$ROOT" "$BUILD/initramfs.cpio"
-ls -la "$BUILD/capture.cpio" "$BUILD/initramfs.cpio"
+mkcpio "$ROOT" "$OUT"
+ls -la "$BUILD/capture.cpio" "$OUT"

@@ -1,22 +1,31 @@
 #!/bin/bash
 # Configure (tinyconfig + config/*.config), verify that every requested
 # option survived olddefconfig, build with ccache, copy to build/bzImage.
+#   kernel.sh san    the sanitizer variant: also config/sanitize/*.config,
+#                    objects in build/obj-san, image build/bzImage-san
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 HINT="the kernel build failed: see the messages above; make clean starts it from nothing"
 
 FRAGMENTS=("$TOP"/config/*.config)
+IMAGE=$BUILD/bzImage SUFFIX=
+if [ "${1:-}" = san ]; then
+	FRAGMENTS+=("$TOP"/config/sanitize/*.config)
+	OBJ=$BUILD/obj-san IMAGE=$BUILD/bzImage-san SUFFIX=-san
+fi
 KMAKE=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00"
        KBUILD_BUILD_USER=kdump KBUILD_BUILD_HOST=kdump)
 
 configure() {
-	local cfg=$BUILD/config.new
+	local cfg=$BUILD/config$SUFFIX.new
 	mkdir -p "$OBJ"
 	"${KMAKE[@]}" -s KCONFIG_CONFIG="$cfg" tinyconfig >/dev/null
 	grep -h '^CONFIG_' "${FRAGMENTS[@]}" >> "$cfg"
 	"${KMAKE[@]}" -s KCONFIG_CONFIG="$cfg" olddefconfig >/dev/null 2>&1
 	local missing
-	missing=$(grep -h '^CONFIG_' "${FRAGMENTS[@]}" | sort -u | grep -vxFf "$cfg" || true)
+	# CONFIG_X=n is written back as "# CONFIG_X is not set"
+	missing=$(grep -h '^CONFIG_' "${FRAGMENTS[@]}" | sed 's/^\(CONFIG_[^=]*\)=n$/# \1 is not set/' |
+		  sort -u | grep -vxFf "$cfg" || true)
 	if [ -n "$missing" ]; then
 		printf 'error: config options requested but dropped by olddefconfig:\n%s\n' \
 			"$missing" >&2
@@ -30,5 +39,5 @@ configure() {
 configure
 log "building kernel ($JOBS jobs, ccache in $CCACHE_DIR)"
 "${KMAKE[@]}" -s bzImage
-cp "$OBJ/arch/x86/boot/bzImage" "$BUILD/bzImage"
-echo "$BUILD/bzImage"
+cp "$OBJ/arch/x86/boot/bzImage" "$IMAGE"
+echo "$IMAGE"

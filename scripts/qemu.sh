@@ -6,6 +6,9 @@
 # kernel splatted; 2: harness or boot error (timeout, no result at all).
 # QEMU_ACCEL=kvm to use KVM (it hangs under nested virtualisation here);
 # KKT_SHOW=1 to stream the guest's story and results while it runs.
+# KKT_KERNEL=san boots the sanitizer variant (build/bzImage-san with
+# build/initramfs-san.cpio, whose capture kernel is the same variant) with
+# init_on_free=1.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -15,6 +18,11 @@ accel=${QEMU_ACCEL:-tcg}
 timeout=${QEMU_TIMEOUT:-300}
 log=$LOGS/$name.log
 mkdir -p "$LOGS"
+kernel=$BUILD/bzImage initrd=$BUILD/initramfs.cpio
+if [ "${KKT_KERNEL:-}" = san ]; then
+	kernel=$BUILD/bzImage-san initrd=$BUILD/initramfs-san.cpio
+	args="init_on_free=1 $args"
+fi
 
 drives=()
 for disk in "$@"; do
@@ -27,7 +35,7 @@ set +e
 timeout --kill-after=10 "$timeout" \
 	qemu-system-x86_64 -accel "$accel" -cpu max -m "${QEMU_MEM:-2048}" \
 	-nographic -no-reboot -monitor none -serial stdio \
-	-kernel "$BUILD/bzImage" -initrd "$BUILD/initramfs.cpio" \
+	-kernel "$kernel" -initrd "$initrd" \
 	-append "console=ttyS0 panic=-1 crashkernel=256M $args" \
 	"${drives[@]}" < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	if [ -n "${KKT_SHOW:-}" ]; then

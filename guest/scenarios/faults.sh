@@ -1,0 +1,46 @@
+# shellcheck shell=sh
+# shellcheck disable=SC2154 # kkt_*: from the kernel command line
+# Fault injection (sanitizer kernel): kdump_key_fault_test fails, one at a
+# time, every slab and page allocation of add_key, keyctl update and
+# kexec_file_load through /proc/thread-self/fail-nth, and checks that each
+# failure is clean.  KASAN watches for double frees and use-after-free on
+# the error paths, kmemleak (the scan at the end of the boot) for leaks.
+
+# GFP_KERNEL allocations are exempt unless ignore-gfp-wait is cleared;
+# verbose=0: no stack dump per injected fault
+setup_fault_injection() {
+	d=/sys/kernel/debug
+	for f in failslab fail_page_alloc; do
+		[ -d $d/$f ] || return 1
+		echo N > $d/$f/ignore-gfp-wait && echo 0 > $d/$f/verbose || return 1
+	done
+	echo N > $d/fail_page_alloc/ignore-gfp-highmem && echo 0 > $d/fail_page_alloc/min-order
+}
+
+stage_first() {
+	setup_fault_injection ||
+		{ result faults-setup fail "no failslab/fail_page_alloc in debugfs"; return; }
+	cd /kselftest/kdump_key || { result faults-run fail "no kselftests"; return; }
+	echo "KKT-FAULT-INJECTION on"
+	KDUMP_KEY_KERNEL=/boot/bzImage ./kdump_key_fault_test > /tmp/faults.tap 2>&1
+	echo "KKT-FAULT-INJECTION off"
+	cat /tmp/faults.tap
+	cd /
+	awk '/^(not )?ok [0-9]+ / {
+		verdict = $1 == "not" ? "fail" : "pass"
+		name = $1 == "not" ? $4 : $3
+		if ($0 ~ /# SKIP/)
+			verdict = "skip"
+		print "KKT-RESULT faults:" name " " verdict
+	}' /tmp/faults.tap
+	total=0
+	while read -r _ _ call n; do
+		result "faults-points-$call" pass "$n injection points failed in turn, each cleanly"
+		total=$((total + n))
+	done <<-EOF2
+	$(grep '^# fail-nth ' /tmp/faults.tap)
+	EOF2
+	check faults-injected "$total faults injected" test "$total" -gt 0
+	check faults-run "kdump_key_fault_test: $(grep -c '^ok' /tmp/faults.tap) ok, $(grep -c '^not ok' /tmp/faults.tap) not ok" \
+		sh -c '! grep -q "^not ok" /tmp/faults.tap && grep -q "^ok" /tmp/faults.tap'
+}

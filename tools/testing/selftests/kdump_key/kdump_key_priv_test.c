@@ -1,0 +1,567 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Privilege and exposure tests for the "kdump" key type.
+ *
+ * Adding or updating a kdump key needs CAP_SYS_ADMIN in the initial user
+ * namespace: capabilities gained in a user namespace must not be enough.
+ * The source key is found only where the caller may search for it, whoever
+ * owns it, and a kdump key never gives its bytes back.
+ *
+ * Run as root.  The user namespace tests need CONFIG_USER_NS.
+ */
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/keyctl.h>
+#include <linux/kexec.h>
+#include <linux/types.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../kselftest_harness.h"
+
+#define SECRET_LEN 64
+#define NOBODY 65534
+#define SESSION KEY_SPEC_SESSION_KEYRING
+#define KEYQUOTA_LINK_BYTES 4	/* charged to a keyring's owner per link */
+
+/* Permission bits, as in include/linux/key.h */
+#define KP_VIEW		0x01
+#define KP_READ		0x02
+#define KP_WRITE	0x04
+#define KP_SEARCH	0x08
+#define KP_LINK		0x10
+#define KP_SETATTR	0x20
+#define KP_ALL		0x3f
+#define KP_POS(p)	((__u32)(p) << 24)
+#define KP_USR(p)	((__u32)(p) << 16)
+#define KP_OTH(p)	((__u32)(p))
+
+typedef __s32 key_serial_t;
+
+static long ret_or_errno(long ret)
+{
+	return ret < 0 ? -errno : ret;
+}
+
+static const char *errstr(long ret)
+{
+	return ret < 0 ? strerror(-ret) : "success";
+}
+
+static long sys_add_key(const char *type, const char *desc, const void *data,
+			size_t len, key_serial_t ring)
+{
+	return ret_or_errno(syscall(__NR_add_key, type, desc, data, len, ring));
+}
+
+static long sys_keyctl(int cmd, unsigned long arg2, unsigned long arg3,
+		       unsigned long arg4, unsigned long arg5)
+{
+	return ret_or_errno(syscall(__NR_keyctl, cmd, arg2, arg3, arg4, arg5));
+}
+
+static long join_session(void)
+{
+	return sys_keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0);
+}
+
+static long key_search(key_serial_t ring, const char *type, const char *desc)
+{
+	return sys_keyctl(KEYCTL_SEARCH, ring, (unsigned long)type,
+			  (unsigned long)desc, 0);
+}
+
+static long key_setperm(key_serial_t id, __u32 perm)
+{
+	return sys_keyctl(KEYCTL_SETPERM, id, perm, 0, 0);
+}
+
+static long key_chown(key_serial_t id, uid_t uid, gid_t gid)
+{
+	return sys_keyctl(KEYCTL_CHOWN, id, uid, gid, 0);
+}
+
+static long key_unlink(key_serial_t id, key_serial_t ring)
+{
+	return sys_keyctl(KEYCTL_UNLINK, id, ring, 0, 0);
+}
+
+static long key_read(key_serial_t id, void *buf, size_t len)
+{
+	return sys_keyctl(KEYCTL_READ, id, (unsigned long)buf, len, 0);
+}
+
+static long key_update(key_serial_t id, const void *data, size_t len)
+{
+	return sys_keyctl(KEYCTL_UPDATE, id, (unsigned long)data, len, 0);
+}
+
+static long add_source(const char *type, const char *desc, key_serial_t ring)
+{
+	char buf[SECRET_LEN];
+
+	memset(buf, 0xa5, sizeof(buf));
+	return sys_add_key(type, desc, buf, sizeof(buf), ring);
+}
+
+static long add_kdump(const char *desc, const char *opts, key_serial_t ring)
+{
+	return sys_add_key("kdump", desc, opts, opts ? strlen(opts) : 0, ring);
+}
+
+static int drop_to_nobody(void)
+{
+	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
+	    setresuid(NOBODY, NOBODY, NOBODY))
+		return -errno;
+	/* Changing uid made us undumpable: /proc/self would be root's */
+	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
+		return -errno;
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CLOEXEC);
+	ssize_t len = strlen(text);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != len)
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Enters a new user namespace as its root, with every capability in it. */
+static int enter_userns(uid_t outer_uid, gid_t outer_gid)
+{
+	char map[64];
+	int ret;
+
+	if (unshare(CLONE_NEWUSER))
+		return -errno;
+	ret = write_file("/proc/self/setgroups", "deny");
+	if (ret)
+		return ret;
+	snprintf(map, sizeof(map), "0 %u 1", outer_uid);
+	ret = write_file("/proc/self/uid_map", map);
+	if (ret)
+		return ret;
+	snprintf(map, sizeof(map), "0 %u 1", outer_gid);
+	ret = write_file("/proc/self/gid_map", map);
+	if (ret)
+		return ret;
+	if (setresgid(0, 0, 0) || setresuid(0, 0, 0))
+		return -errno;
+	return 0;
+}
+
+/* Returns the /proc/keys line of @id, to free(), or NULL. */
+static char *proc_keys_line(key_serial_t id)
+{
+	char prefix[16], *line = NULL;
+	size_t size = 0;
+	FILE *file;
+
+	file = fopen("/proc/keys", "r");
+	if (!file)
+		return NULL;
+	snprintf(prefix, sizeof(prefix), "%08x ", (unsigned int)id);
+	while (getline(&line, &size, file) > 0) {
+		if (!strncmp(line, prefix, strlen(prefix))) {
+			fclose(file);
+			return line;
+		}
+	}
+	free(line);
+	fclose(file);
+	return NULL;
+}
+
+/* The "<len> restore=<r> <state>" tail of the /proc/keys line of @id. */
+static bool proc_keys_has(key_serial_t id, const char *text)
+{
+	char *line = proc_keys_line(id);
+	bool found = line && strstr(line, text);
+
+	free(line);
+	return found;
+}
+
+/* Reads "<qnkeys> <qnbytes>" of @uid in /proc/key-users; 0 if absent. */
+static void key_user_quota(uid_t uid, int *qnkeys, int *qnbytes)
+{
+	int usage, nkeys, nikeys, maxkeys, maxbytes, k, b;
+	unsigned int u;
+	char line[256];
+	FILE *file;
+
+	*qnkeys = *qnbytes = 0;
+	file = fopen("/proc/key-users", "r");
+	if (!file)
+		return;
+	while (fgets(line, sizeof(line), file))
+		if (sscanf(line, " %u: %d %d/%d %d/%d %d/%d", &u, &usage,
+			   &nkeys, &nikeys, &k, &maxkeys, &b, &maxbytes) == 8 &&
+		    u == uid) {
+			*qnkeys = k;
+			*qnbytes = b;
+		}
+	fclose(file);
+}
+
+FIXTURE(priv) {};
+
+FIXTURE_SETUP(priv)
+{
+	long ret;
+
+	if (geteuid() != 0)
+		SKIP(return, "must run as root");
+	ret = join_session();
+	ASSERT_LT(0, ret) {
+		TH_LOG("cannot join a new session keyring: %s", errstr(ret));
+	}
+	ret = add_kdump("kd:probe", NULL, SESSION);
+	if (ret == -ENODEV)
+		SKIP(return, "no kdump key type (CONFIG_KEYS_KDUMP=y?)");
+}
+
+FIXTURE_TEARDOWN(priv)
+{
+}
+
+/*
+ * The child reports through its exit status: 0 pass, 1 fail, 4 skip.
+ * ASSERT_*() would unwind into the harness from the child.
+ */
+static void wait_child(struct __test_metadata *_metadata, pid_t pid)
+{
+	int status;
+
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status)) {
+		TH_LOG("the child died abnormally (status %#x)", status);
+	}
+	if (WEXITSTATUS(status) == KSFT_SKIP)
+		SKIP(return, "the child could not set up, see above");
+	ASSERT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("the child reported a failure, see above");
+	}
+}
+
+/* In a child: add a logon key and try to convert it, expecting EPERM. */
+static int expect_eperm(struct __test_metadata *_metadata, const char *who)
+{
+	long ret;
+	int kernel_fd;
+
+	ret = join_session();
+	if (ret < 0) {
+		TH_LOG("%s: cannot join a session keyring: %s", who,
+		       errstr(ret));
+		return 1;
+	}
+	ret = add_source("logon", "kd:ns", SESSION);
+	if (ret < 0) {
+		TH_LOG("%s: cannot add a logon key: %s", who, errstr(ret));
+		return 1;
+	}
+	ret = add_kdump("kd:ns", NULL, SESSION);
+	if (ret != -EPERM) {
+		TH_LOG("%s: add_key(\"kdump\"): expected EPERM, got %s", who,
+		       errstr(ret));
+		return 1;
+	}
+	ret = key_search(SESSION, "kdump", "kd:ns");
+	if (ret != -ENOKEY) {
+		TH_LOG("%s: a kdump key exists after EPERM (search: %s)", who,
+		       errstr(ret));
+		return 1;
+	}
+	/* Loading a capture kernel is no more allowed than adding keys */
+	kernel_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
+	ret = ret_or_errno(syscall(__NR_kexec_file_load, kernel_fd, kernel_fd,
+				   1, "", KEXEC_FILE_ON_CRASH));
+	close(kernel_fd);
+	if (ret != -EPERM) {
+		TH_LOG("%s: kexec_file_load: expected EPERM, got %s", who,
+		       errstr(ret));
+		return 1;
+	}
+	return 0;
+}
+
+static int userns_child(struct __test_metadata *_metadata, bool as_nobody)
+{
+	uid_t uid = 0;
+	gid_t gid = 0;
+	int ret;
+
+	if (as_nobody) {
+		ret = drop_to_nobody();
+		if (ret) {
+			TH_LOG("cannot become nobody: %s", errstr(ret));
+			return 1;
+		}
+		uid = NOBODY;
+		gid = NOBODY;
+	}
+	ret = enter_userns(uid, gid);
+	if (ret == -EINVAL) {
+		TH_LOG("no user namespaces (CONFIG_USER_NS=y?): %s",
+		       errstr(ret));
+		return KSFT_SKIP;
+	}
+	if (ret) {
+		TH_LOG("cannot enter a user namespace: %s", errstr(ret));
+		return 1;
+	}
+	return expect_eperm(_metadata, as_nobody ?
+			    "nobody, root of a user namespace" :
+			    "root, root of a user namespace");
+}
+
+/* An unprivileged user gets CAP_SYS_ADMIN in a namespace of its own. */
+TEST_F(priv, userns_cap_sys_admin_nobody)
+{
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(userns_child(_metadata, true));
+	wait_child(_metadata, pid);
+}
+
+/* Even root loses its initial-namespace capabilities by unsharing. */
+TEST_F(priv, userns_cap_sys_admin_root)
+{
+	pid_t pid = fork();
+
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(userns_child(_metadata, false));
+	wait_child(_metadata, pid);
+}
+
+static int nobody_update_child(struct __test_metadata *_metadata,
+			       key_serial_t id)
+{
+	char buf[SECRET_LEN];
+	long ret = drop_to_nobody();
+
+	if (ret) {
+		TH_LOG("cannot become nobody: %s", errstr(ret));
+		return 1;
+	}
+	ret = key_update(id, "restore=logon", strlen("restore=logon"));
+	if (ret != -EPERM) {
+		TH_LOG("update by nobody with Write: expected EPERM, got %s",
+		       errstr(ret));
+		return 1;
+	}
+	memset(buf, 0, sizeof(buf));
+	ret = key_read(id, buf, sizeof(buf));
+	if (ret >= 0 || memchr(buf, 0xa5, sizeof(buf))) {
+		TH_LOG("read by nobody with Read: got %s", errstr(ret));
+		return 1;
+	}
+	return 0;
+}
+
+/*
+ * Permissions on the key cannot stand in for the capability: nobody, given
+ * every permission on root's kdump key, can neither update it (which would
+ * convert a source of its choosing) nor read it.
+ */
+TEST_F(priv, nobody_with_all_perms)
+{
+	long id;
+	pid_t pid;
+
+	ASSERT_LT(0, add_source("logon", "kd:perm", SESSION));
+	id = add_kdump("kd:perm", NULL, SESSION);
+	ASSERT_LT(0, id) {
+		TH_LOG("add_key(\"kdump\"): %s", errstr(id));
+	}
+	ASSERT_EQ(0, key_setperm(id, KP_POS(KP_ALL) | KP_USR(KP_ALL) |
+				     KP_OTH(KP_ALL)));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(nobody_update_child(_metadata, id));
+	wait_child(_metadata, pid);
+	EXPECT_TRUE(proc_keys_has(id, ": 64 restore=user pending"));
+}
+
+/* Every permission but Search, for the possessor and the owner. */
+#define NO_SEARCH (KP_POS(KP_ALL & ~KP_SEARCH) | KP_USR(KP_ALL & ~KP_SEARCH))
+
+TEST_F(priv, source_without_search)
+{
+	long src, ret;
+
+	src = add_source("logon", "kd:nosearch", SESSION);
+	ASSERT_LT(0, src);
+	ASSERT_EQ(0, key_setperm(src, NO_SEARCH));
+	ret = add_kdump("kd:nosearch", NULL, SESSION);
+	EXPECT_EQ(-EACCES, ret) {
+		TH_LOG("source without Search: expected EACCES, got %s",
+		       errstr(ret));
+	}
+	EXPECT_EQ(-ENOKEY, key_search(SESSION, "kdump", "kd:nosearch"));
+	/* The same key with Search converts: the test can tell. */
+	ASSERT_EQ(0, key_setperm(src, NO_SEARCH | KP_POS(KP_SEARCH)));
+	ret = add_kdump("kd:nosearch", NULL, SESSION);
+	EXPECT_LT(0, ret) {
+		TH_LOG("source with Search: %s", errstr(ret));
+	}
+}
+
+TEST_F(priv, source_in_keyring_without_search)
+{
+	long ring, ret;
+
+	ring = sys_add_key("keyring", "kd-closed", NULL, 0, SESSION);
+	ASSERT_LT(0, ring);
+	ASSERT_LT(0, add_source("logon", "kd:closed", ring));
+	ASSERT_EQ(0, key_setperm(ring, NO_SEARCH));
+	ret = add_kdump("kd:closed", NULL, SESSION);
+	EXPECT_EQ(-ENOKEY, ret) {
+		TH_LOG("source behind a keyring without Search: expected ENOKEY, got %s",
+		       errstr(ret));
+	}
+	EXPECT_EQ(-ENOKEY, key_search(SESSION, "kdump", "kd:closed"));
+}
+
+/*
+ * A source owned by another user, linked where root possesses it: only the
+ * permissions it grants count, not who the caller is.  Converted, the kdump
+ * key belongs to, and is charged to, the caller.
+ */
+TEST_F(priv, source_owned_by_other_user)
+{
+	int keys0, bytes0, keys1, bytes1, nkeys0, nbytes0, nkeys1, nbytes1;
+	char desc[256];
+	long src, id, ret;
+
+	src = add_source("logon", "kd:other", SESSION);
+	ASSERT_LT(0, src);
+	ASSERT_EQ(0, key_setperm(src, KP_USR(KP_ALL)));
+	ASSERT_EQ(0, key_chown(src, NOBODY, NOBODY));
+	ret = add_kdump("kd:other", NULL, SESSION);
+	EXPECT_EQ(-EACCES, ret) {
+		TH_LOG("nobody's source, Search for nobody only: expected EACCES, got %s",
+		       errstr(ret));
+	}
+	EXPECT_EQ(-ENOKEY, key_search(SESSION, "kdump", "kd:other"));
+
+	/*
+	 * Once chowned, root cannot change the permissions of a key it does
+	 * not possess: another of nobody's keys grants the possessor Search.
+	 */
+	ASSERT_EQ(0, key_unlink(src, SESSION));
+	src = add_source("logon", "kd:other", SESSION);
+	ASSERT_LT(0, src);
+	ASSERT_EQ(0, key_setperm(src, KP_USR(KP_ALL) | KP_POS(KP_SEARCH)));
+	ASSERT_EQ(0, key_chown(src, NOBODY, NOBODY));
+	key_user_quota(0, &keys0, &bytes0);
+	key_user_quota(NOBODY, &nkeys0, &nbytes0);
+	id = add_kdump("kd:other", NULL, SESSION);
+	ASSERT_LT(0, id) {
+		TH_LOG("nobody's source with possessor Search: %s",
+		       errstr(id));
+	}
+	key_user_quota(0, &keys1, &bytes1);
+	key_user_quota(NOBODY, &nkeys1, &nbytes1);
+	ASSERT_LT(0, sys_keyctl(KEYCTL_DESCRIBE, id, (unsigned long)desc,
+				sizeof(desc), 0));
+	EXPECT_EQ(0, strncmp(desc, "kdump;0;0;", 10)) {
+		TH_LOG("KEYCTL_DESCRIBE: %s", desc);
+	}
+	EXPECT_EQ(keys0 + 1, keys1);
+	/* Description with NUL, key bytes, and the link in root's keyring */
+	EXPECT_EQ(bytes0 + (int)strlen("kd:other") + 1 + SECRET_LEN +
+		  KEYQUOTA_LINK_BYTES, bytes1) {
+		TH_LOG("root's key bytes went from %d to %d", bytes0, bytes1);
+	}
+	/* Nothing charged to nobody (the unlinked key may be collected) */
+	EXPECT_GE(nkeys0, nkeys1);
+	EXPECT_GE(nbytes0, nbytes1);
+}
+
+static int read_child(struct __test_metadata *_metadata, key_serial_t id)
+{
+	unsigned char buf[SECRET_LEN];
+	long ret = drop_to_nobody();
+
+	if (ret) {
+		TH_LOG("cannot become nobody: %s", errstr(ret));
+		return 1;
+	}
+	memset(buf, 0, sizeof(buf));
+	ret = key_read(id, buf, sizeof(buf));
+	if (ret >= 0 || memchr(buf, 0xa5, sizeof(buf))) {
+		TH_LOG("KEYCTL_READ by nobody: %s", errstr(ret));
+		return 1;
+	}
+	return 0;
+}
+
+/* keyctl read, pipe and print are all KEYCTL_READ */
+TEST_F(priv, read_denied)
+{
+	unsigned char buf[SECRET_LEN];
+	long id, ret;
+	pid_t pid;
+
+	ASSERT_LT(0, add_source("logon", "kd:read", SESSION));
+	id = add_kdump("kd:read", NULL, SESSION);
+	ASSERT_LT(0, id);
+	memset(buf, 0, sizeof(buf));
+	ret = key_read(id, buf, sizeof(buf));
+	EXPECT_EQ(-EOPNOTSUPP, ret) {
+		TH_LOG("KEYCTL_READ by the possessor: %s", errstr(ret));
+	}
+	EXPECT_EQ(NULL, memchr(buf, 0xa5, sizeof(buf)));
+	EXPECT_EQ(-EOPNOTSUPP, key_read(id, NULL, 0));
+
+	/* Not even with Read granted to everyone */
+	ASSERT_EQ(0, key_setperm(id, KP_POS(KP_ALL) | KP_USR(KP_ALL) |
+				     KP_OTH(KP_VIEW | KP_READ)));
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0)
+		_exit(read_child(_metadata, id));
+	wait_child(_metadata, pid);
+}
+
+/* As in kdump_key_test.c: all tests skipped is a skip, not a pass */
+static void exit_skip_if_all_skipped(void)
+{
+	if (ksft_cnt.ksft_xskip && !ksft_cnt.ksft_pass &&
+	    !ksft_cnt.ksft_fail && !ksft_cnt.ksft_xfail &&
+	    !ksft_cnt.ksft_xpass && !ksft_cnt.ksft_error) {
+		fflush(NULL);
+		_exit(KSFT_SKIP);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	atexit(exit_skip_if_all_skipped);
+	return test_harness_run(argc, argv);
+}
