@@ -190,6 +190,7 @@ stage_capture() {
 	check stress-restored-set "restored $(restored_set | wc -l) keys, planned $kkt_nplan: the live set at the crash" \
 		test "$(restored_set | sha256sum | cut -c1-64)" = "$kkt_plan"
 	check stress-restored-bytes "restored user keys hold src-a's bytes" user_keys_intact
+	# shellcheck disable=SC2016 # kkt_nplan: in the environment, from the command line
 	check stress-log-line "$(dmesg | grep -o 'kdump_keys: restored.*')" \
 		sh -c 'dmesg | grep -q "kdump_keys: restored $kkt_nplan of $kkt_nplan keys"'
 }
