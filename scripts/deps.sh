@@ -1,10 +1,13 @@
 #!/bin/bash
 # Install the Debian 12 packages the harness needs, if any is missing.
+# debootstrap and zstd make and read the Debian 13 guest (its packages come
+# from the guest's own trixie source list, never installed on the host).
 . "$(dirname "$0")/lib.sh"
 
 PKGS="linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       ccache cpio rsync xz-utils git python3 qemu-system-x86 busybox-static
-      keyutils cryptsetup-bin dmsetup kexec-tools makedumpfile e2fsprogs"
+      keyutils cryptsetup-bin dmsetup kexec-tools makedumpfile e2fsprogs
+      debootstrap zstd"
 
 missing=$(dpkg-query -W -f='${Package} ${db:Status-Status}\n' $PKGS 2>/dev/null |
 	  awk '$2 != "installed" { print $1 }')

@@ -6,6 +6,8 @@
 # kernel splatted; 2: harness or boot error (timeout, no result at all).
 # QEMU_ACCEL=kvm to use KVM (it hangs under nested virtualisation here);
 # KKT_SHOW=1 to stream the guest's story and results while it runs.
+# QEMU_KERNEL, QEMU_INITRD, QEMU_CRASHKERNEL (default 256M) and QEMU_MEM
+# to boot other guests.
 . "$(dirname "$0")/lib.sh"
 
 name=$1 args=$2
@@ -26,8 +28,9 @@ set +e
 timeout --kill-after=10 "$timeout" \
 	qemu-system-x86_64 -accel "$accel" -cpu max -m "${QEMU_MEM:-2048}" \
 	-nographic -no-reboot -monitor none -serial stdio \
-	-kernel "$BUILD/bzImage" -initrd "$BUILD/initramfs.cpio" \
-	-append "console=ttyS0 panic=-1 crashkernel=256M $args" \
+	-kernel "${QEMU_KERNEL:-$BUILD/bzImage}" \
+	-initrd "${QEMU_INITRD:-$BUILD/initramfs.cpio}" \
+	-append "console=ttyS0 panic=-1 crashkernel=${QEMU_CRASHKERNEL:-256M} $args" \
 	"${drives[@]}" < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	if [ -n "${KKT_SHOW:-}" ]; then
 		sed -un 's/^KKT-SAY /  | /p; s/^KKT-RESULT \([^ ]*\) \([^ ]*\) \(.*\)/  | [\2] \3/p' >&2
