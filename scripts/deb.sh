@@ -8,7 +8,7 @@ ver=$(sed -n 's/^Version: //p' "$PKG/DEBIAN/control")
 out=$BUILD/kdump-luks_${ver}_all.deb
 stage=$BUILD/deb-stage
 rm -rf "$stage" && mkdir -p "$BUILD" && cp -a "$PKG" "$stage"
-install -D -m 644 "$TOP/Documentation/admin-guide/kdump-luks-debian.rst" \
+install -D -m 644 "$TOP/dist/debian/admin-guide.rst" \
 	"$stage/usr/share/doc/kdump-luks/README.Debian"
 find "$stage" -name .gitkeep -delete
 find "$stage" -type d -empty -delete

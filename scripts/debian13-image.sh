@@ -63,10 +63,13 @@ echo "root UUID=$LUKS_UUID /dev/vdb:/passphrase luks,initramfs,keyscript=passdev
 # Everything is built into the kernel: no modules to look for
 sed -i 's/^MODULES=.*/MODULES=list/' "$tree/etc/initramfs-tools/initramfs.conf"
 # Under TCG, unpacking a compressed initramfs takes minutes: keep both
-# initramfs images uncompressed ("cat" is taken as is by mkinitramfs when
-# it has no /boot/config-<release> to check the kernel's decompressors
-# against, hence none is installed)
-sed -i 's/^COMPRESS=.*/COMPRESS=cat/' "$tree/etc/initramfs-tools/initramfs.conf"
+# initramfs images uncompressed.  mkinitramfs runs "$COMPRESS -c"; it
+# takes an unknown command as is when it has no /boot/config-<release> to
+# check the kernel's decompressors against, hence none is installed.
+printf '#!/bin/sh\nexec cat\n' > "$tree/usr/local/sbin/kkt-no-compress"
+chmod 755 "$tree/usr/local/sbin/kkt-no-compress"
+sed -i 's|^COMPRESS=.*|COMPRESS=/usr/local/sbin/kkt-no-compress|' \
+	"$tree/etc/initramfs-tools/initramfs.conf"
 echo 'CRYPTSETUP=y' >> "$tree/etc/cryptsetup-initramfs/conf-hook"
 # Quieter, faster boots under emulation
 for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
@@ -79,8 +82,6 @@ install -D -m 644 "$TOP/guest/debian13/kkt-test.service" \
 	"$tree/etc/systemd/system/kkt-test.service"
 ln -sf /etc/systemd/system/kkt-test.service \
 	"$tree/etc/systemd/system/multi-user.target.wants/kkt-test.service"
-install -D -m 644 "$TOP/Documentation/admin-guide/kdump-luks-debian.rst" \
-	"$tree/usr/local/share/kkt/kdump-luks-debian.rst"
 echo "$variant" > "$tree/etc/kkt-variant"
 
 for m in proc sys dev; do
