@@ -72,8 +72,10 @@ sed -i 's|^COMPRESS=.*|COMPRESS=/usr/local/sbin/kkt-no-compress|' \
 	"$tree/etc/initramfs-tools/initramfs.conf"
 echo 'CRYPTSETUP=y' >> "$tree/etc/cryptsetup-initramfs/conf-hook"
 # Quieter, faster boots under emulation
+# No login on the serial console: its getty would hang up the test
+# service's output on ttyS0
 for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
-	    e2scrub_reap.service fstrim.timer; do
+	    e2scrub_reap.service fstrim.timer serial-getty@ttyS0.service; do
 	ln -sf /dev/null "$tree/etc/systemd/system/$unit"
 done
 # The harness's test service (not part of the package)
