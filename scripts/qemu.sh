@@ -30,7 +30,7 @@ timeout --kill-after=10 "$timeout" \
 	-nographic -no-reboot -monitor none -serial stdio \
 	-kernel "${QEMU_KERNEL:-$BUILD/bzImage}" \
 	-initrd "${QEMU_INITRD:-$BUILD/initramfs.cpio}" \
-	-append "console=ttyS0 panic=-1 crashkernel=${QEMU_CRASHKERNEL:-256M} $args" \
+	-append "console=ttyS0 panic=-1 no_timer_check crashkernel=${QEMU_CRASHKERNEL:-256M} $args" \
 	"${drives[@]}" < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	if [ -n "${KKT_SHOW:-}" ]; then
 		sed -un 's/^KKT-SAY /  | /p; s/^KKT-RESULT \([^ ]*\) \([^ ]*\) \(.*\)/  | [\2] \3/p' >&2

@@ -26,7 +26,7 @@ check() {
 # The capture kernel gets the first kernel's command line minus what only
 # the first boot needs, with the next stage named.
 capture_cmdline() {
-	echo "console=ttyS0 panic=-1 kunit.enable=0 kkt_scenario=$scenario kkt_stage=$1 $2"
+	echo "console=ttyS0 panic=-1 no_timer_check kunit.enable=0 kkt_scenario=$scenario kkt_stage=$1 $2"
 }
 
 # load_capture STAGE [EXTRA]: kexec_file_load the same kernel as capture kernel
