@@ -94,7 +94,7 @@ capture=$(sed -n '/sysrq: Trigger a crash/,$p' "$log")
 if grep -aq 'saved vmcore in' <<< "$capture"; then
 	result d13-plain-capture-fails fail "without kdump-luks the capture kernel dumped at crashkernel=$CRASHKERNEL (expected it to fail)"
 else
-	what=$(grep -aoE 'Out of memory: Killed process [0-9]+ \([a-z]+\)|Not enough available memory[^.]*|cryptsetup failed, bad password or options|maximum number of tries exceeded|Dropping to a shell|Rebooting automatically' <<< "$capture" |
+	what=$(grep -aoE 'not enough memory for the allocation|Out of memory: Killed process [0-9]+ \([a-z]+\)|Not enough available memory[^.]*|cryptsetup failed, bad password or options|maximum number of tries exceeded|Dropping to a shell|Rebooting automatically' <<< "$capture" |
 		sed 's/[0-9]\+ (/(/' | awk '!seen[$0]++' | paste -sd ';' -)
 	result d13-plain-capture-fails pass "without kdump-luks, crashkernel=$CRASHKERNEL: no dump (${what:-no unlock, see $log})"
 fi
