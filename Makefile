@@ -4,10 +4,12 @@
 #   make check    every test (KUnit, kselftests, crash scenarios, end to end)
 #   make kernel   build/bzImage only
 #   make kunit    kunit.py run of the KUnit suites (a separate x86_64 build)
+#   make deb      the kdump-luks Debian package (build/kdump-luks_*.deb)
+#   make debian13 the Debian 13 guest images (build/debian13/)
 #   make clean    remove build/ (the ccache stays in /var/cache)
 #   make fresh    make check in a new Debian 12 root (debootstrap, chroot)
 
-.PHONY: all deps kernel check demo kunit clean fresh
+.PHONY: all deps kernel check demo kunit deb debian13 clean fresh
 
 all: kernel
 
@@ -25,6 +27,13 @@ demo:
 
 kunit: deps
 	scripts/kunit.sh
+
+deb:
+	scripts/deb.sh
+
+debian13: kernel
+	scripts/debian13-image.sh kdump-luks
+	scripts/debian13-image.sh plain
 
 fresh:
 	scripts/fresh.sh

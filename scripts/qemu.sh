@@ -9,6 +9,8 @@
 # KKT_KERNEL=san boots the sanitizer variant (build/bzImage-san with
 # build/initramfs-san.cpio, whose capture kernel is the same variant) with
 # init_on_free=1.
+# QEMU_KERNEL, QEMU_INITRD, QEMU_CRASHKERNEL (default 256M) and QEMU_MEM
+# to boot other guests.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -35,8 +37,8 @@ set +e
 timeout --kill-after=10 "$timeout" \
 	qemu-system-x86_64 -accel "$accel" -cpu max -m "${QEMU_MEM:-2048}" \
 	-nographic -no-reboot -monitor none -serial stdio \
-	-kernel "$kernel" -initrd "$initrd" \
-	-append "console=ttyS0 panic=-1 crashkernel=256M $args" \
+	-kernel "${QEMU_KERNEL:-$kernel}" -initrd "${QEMU_INITRD:-$initrd}" \
+	-append "console=ttyS0 panic=-1 no_timer_check crashkernel=${QEMU_CRASHKERNEL:-256M} $args" \
 	"${drives[@]}" < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	if [ -n "${KKT_SHOW:-}" ]; then
 		sed -un 's/^KKT-SAY /  | /p; s/^KKT-RESULT \([^ ]*\) \([^ ]*\) \(.*\)/  | [\2] \3/p' >&2
