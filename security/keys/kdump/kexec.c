@@ -125,33 +125,48 @@ static int kdump_keys_set_hidden(const struct kdump_keys_segment *seg,
 	return ret;
 }
 
-/* Map the segment of @image for writing, for as short a time as possible */
-static void *kdump_keys_map(struct kimage *image)
+/*
+ * Are the key pages of @image out of the kernel's mappings?  Only those of
+ * the loaded image ever are: kdump_keys_crashkres_protect() takes them out
+ * with the rest of crash memory, so that a stray read cannot reach them.
+ * memremap() of RAM hands back the direct map, so before the segment is
+ * written or wiped its pages must be put back, and then taken out again.
+ */
+static bool kdump_keys_is_hidden(const struct kimage *image)
+{
+	return image == kdump_keys_image && kdump_keys_hidden;
+}
+
+/*
+ * Map the segment of @image for writing, for as short a time as possible.
+ * @hidden tells kdump_keys_unmap() whether to take the pages out again.
+ */
+static void *kdump_keys_map(struct kimage *image, bool *hidden)
 {
 	struct kdump_keys_segment *seg = &image->kdump_keys;
-	bool hidden = image == kdump_keys_image && kdump_keys_hidden;
 	void *segment;
 
-	if (hidden && kdump_keys_set_hidden(seg, false))
+	*hidden = kdump_keys_is_hidden(image);
+	if (*hidden && kdump_keys_set_hidden(seg, false))
 		return NULL;
 	segment = memremap(seg->mem, seg->memsz, MEMREMAP_WB);
-	if (!segment && hidden)
+	if (!segment && *hidden)
 		kdump_keys_set_hidden(seg, true);
 	return segment;
 }
 
-static void kdump_keys_unmap(struct kimage *image, void *segment, bool hide)
+static void kdump_keys_unmap(struct kimage *image, void *segment, bool hidden)
 {
 	memunmap(segment);
-	if (hide)
+	if (hidden)
 		kdump_keys_set_hidden(&image->kdump_keys, true);
 }
 
 /* Write the live keys into the segment of @image */
 static int kdump_keys_write(struct kimage *image)
 {
-	bool hidden = image == kdump_keys_image && kdump_keys_hidden;
-	void *segment = kdump_keys_map(image);
+	bool hidden;
+	void *segment = kdump_keys_map(image, &hidden);
 	int ret;
 
 	if (!segment)
@@ -165,8 +180,8 @@ static int kdump_keys_write(struct kimage *image)
 /* Zero both slots of the segment of @image */
 static void kdump_keys_wipe(struct kimage *image)
 {
-	bool hidden = image == kdump_keys_image && kdump_keys_hidden;
-	void *segment = kdump_keys_map(image);
+	bool hidden;
+	void *segment = kdump_keys_map(image, &hidden);
 
 	if (!segment) {
 		pr_err_ratelimited("cannot wipe the keys in crash memory\n");
@@ -316,7 +331,7 @@ void kdump_keys_image_free(struct kimage *image)
 
 	mutex_lock(&kdump_keys_lock);
 	/* Leave the pages mapped: kexec may put the next image there */
-	if (image == kdump_keys_image && kdump_keys_hidden)
+	if (kdump_keys_is_hidden(image))
 		kdump_keys_set_hidden(&image->kdump_keys, false);
 	kdump_keys_wipe(image);
 	if (image == kdump_keys_image) {
