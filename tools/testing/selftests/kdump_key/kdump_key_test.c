@@ -13,24 +13,10 @@
  */
 
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <linux/capability.h>
-#include <linux/kexec.h>
-#include <linux/keyctl.h>
-#include <linux/types.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/klog.h>
-#include <sys/syscall.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "../kselftest_harness.h"
+#include "kdump_key_helpers.h"
 
 #ifndef SYSLOG_ACTION_READ_ALL
 #define SYSLOG_ACTION_READ_ALL 3
@@ -41,102 +27,12 @@
 
 /* Every source key is made of this marker, so that leaks can be spotted. */
 #define MARKER "KDUMPKEYSECRET"
-#define SECRET_LEN 64
 #define OTHER_LEN 48
 #define USER_LEN 32
 #define SOURCE_MAX 512
 #define OPTIONS_MAX 4096
 #define DESC_MAX 4095
 #define NR_MANY 256	/* KDUMP_BLOB_MAX_KEYS: what a capture kernel takes */
-#define NOBODY 65534
-#define SESSION KEY_SPEC_SESSION_KEYRING
-
-#ifndef __NR_kexec_file_load
-#define __NR_kexec_file_load -1	/* makes syscall() fail: no such call */
-#endif
-
-typedef __s32 key_serial_t;
-
-static long ret_or_errno(long ret)
-{
-	return ret < 0 ? -errno : ret;
-}
-
-static const char *errstr(long ret)
-{
-	return ret < 0 ? strerror(-ret) : "success";
-}
-
-static long sys_add_key(const char *type, const char *desc, const void *data,
-			size_t len, key_serial_t ring)
-{
-	return ret_or_errno(syscall(__NR_add_key, type, desc, data, len, ring));
-}
-
-static long sys_keyctl(int cmd, unsigned long arg2, unsigned long arg3,
-		       unsigned long arg4, unsigned long arg5)
-{
-	return ret_or_errno(syscall(__NR_keyctl, cmd, arg2, arg3, arg4, arg5));
-}
-
-static long sys_kexec_file_load(int kernel_fd, int initrd_fd,
-				unsigned long cmdline_len, const char *cmdline,
-				unsigned long flags)
-{
-	return ret_or_errno(syscall(__NR_kexec_file_load, kernel_fd, initrd_fd,
-				    cmdline_len, cmdline, flags));
-}
-
-static long join_session(void)
-{
-	return sys_keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0);
-}
-
-static long key_update(key_serial_t id, const void *data, size_t len)
-{
-	return sys_keyctl(KEYCTL_UPDATE, id, (unsigned long)data, len, 0);
-}
-
-static long key_revoke(key_serial_t id)
-{
-	return sys_keyctl(KEYCTL_REVOKE, id, 0, 0, 0);
-}
-
-static long key_invalidate(key_serial_t id)
-{
-	return sys_keyctl(KEYCTL_INVALIDATE, id, 0, 0, 0);
-}
-
-static long key_describe(key_serial_t id, char *buf, size_t len)
-{
-	return sys_keyctl(KEYCTL_DESCRIBE, id, (unsigned long)buf, len, 0);
-}
-
-static long key_read(key_serial_t id, void *buf, size_t len)
-{
-	return sys_keyctl(KEYCTL_READ, id, (unsigned long)buf, len, 0);
-}
-
-static long key_clear(key_serial_t ring)
-{
-	return sys_keyctl(KEYCTL_CLEAR, ring, 0, 0, 0);
-}
-
-static long key_unlink(key_serial_t id, key_serial_t ring)
-{
-	return sys_keyctl(KEYCTL_UNLINK, id, ring, 0, 0);
-}
-
-static long key_set_timeout(key_serial_t id, unsigned int seconds)
-{
-	return sys_keyctl(KEYCTL_SET_TIMEOUT, id, seconds, 0, 0);
-}
-
-static long key_search(key_serial_t ring, const char *type, const char *desc)
-{
-	return sys_keyctl(KEYCTL_SEARCH, ring, (unsigned long)type,
-			  (unsigned long)desc, 0);
-}
 
 static void fill_secret(char *buf, size_t len)
 {
@@ -171,16 +67,6 @@ static long add_source(const char *type, const char *desc, size_t len)
 		return -E2BIG;
 	fill_secret(buf, len);
 	return sys_add_key(type, desc, buf, len, SESSION);
-}
-
-static long add_kdump(const char *desc, const char *opts, key_serial_t ring)
-{
-	return sys_add_key("kdump", desc, opts, opts ? strlen(opts) : 0, ring);
-}
-
-static long update_kdump(key_serial_t id, const char *opts)
-{
-	return key_update(id, opts, opts ? strlen(opts) : 0);
 }
 
 static key_serial_t new_source(struct __test_metadata *_metadata,
@@ -232,31 +118,6 @@ static bool file_contains(const char *path, const char *needle)
 
 	free(text);
 	return found;
-}
-
-/* Returns the /proc/keys line of @id without its newline, to free(). */
-static char *proc_keys_line(key_serial_t id)
-{
-	char prefix[16], *line = NULL;
-	size_t size = 0;
-	ssize_t len;
-	FILE *file;
-
-	file = fopen("/proc/keys", "r");
-	if (!file)
-		return NULL;
-	snprintf(prefix, sizeof(prefix), "%08x ", (unsigned int)id);
-	while ((len = getline(&line, &size, file)) > 0) {
-		if (strncmp(line, prefix, strlen(prefix)))
-			continue;
-		if (line[len - 1] == '\n')
-			line[len - 1] = '\0';
-		fclose(file);
-		return line;
-	}
-	free(line);
-	fclose(file);
-	return NULL;
 }
 
 struct kdump_line {
@@ -380,26 +241,6 @@ static void check_describe(struct __test_metadata *_metadata,
 		TH_LOG("description changed: %zu bytes in, %zu bytes out",
 		       strlen(desc), strlen(buf + prefix_len + 9));
 	}
-}
-
-/* Gives the test its own session keyring; skips if it cannot run at all. */
-static bool setup_session(struct __test_metadata *_metadata)
-{
-	long ret;
-
-	if (geteuid() != 0)
-		SKIP(return false, "must run as root");
-	ret = join_session();
-	ASSERT_LT(0, ret) {
-		TH_LOG("cannot join a new session keyring: %s", errstr(ret));
-	}
-	/* No source "kd:probe" exists: this must fail, but not with ENODEV. */
-	ret = add_kdump("kd:probe", NULL, SESSION);
-	if (ret == -ENODEV)
-		SKIP(return false, "no kdump key type (CONFIG_KEYS_KDUMP=y?)");
-	if (ret > 0)
-		key_unlink(ret, SESSION);
-	return true;
 }
 
 /*
@@ -637,8 +478,7 @@ FIXTURE_TEARDOWN(kdump)
 		key_unlink(self->ring, SESSION);
 	}
 	if (self->crash_loaded)
-		sys_kexec_file_load(-1, -1, 0, NULL,
-				    KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH);
+		kexec_unload_crash();
 }
 
 TEST_F(kdump, desc_needs_prefix)
@@ -688,14 +528,6 @@ TEST_F(kdump, options_page_limit)
 		TH_LOG("%d bytes of options: expected EINVAL, got %s",
 		       OPTIONS_MAX + 1, errstr(ret));
 	}
-}
-
-static int drop_to_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -errno;
-	return 0;
 }
 
 /* Stays root but without CAP_SYS_ADMIN. */
@@ -750,19 +582,6 @@ static int eperm_child(struct __test_metadata *_metadata, int (*drop)(void))
 		return 1;
 	}
 	return 0;
-}
-
-static void wait_child(struct __test_metadata *_metadata, pid_t pid)
-{
-	int status;
-
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status)) {
-		TH_LOG("the child died abnormally (status %#x)", status);
-	}
-	ASSERT_EQ(0, WEXITSTATUS(status)) {
-		TH_LOG("the child reported a failure, see above");
-	}
 }
 
 TEST_F(kdump, no_cap_sys_admin_nobody)
@@ -1059,7 +878,6 @@ static const char *env_file(const char *name)
 static long load_crash_kernel(struct __test_metadata *_metadata,
 			      const char *kernel, const char *initrd)
 {
-	static const char cmdline[] = "console=ttyS0";
 	int kernel_fd, initrd_fd;
 	long ret;
 
@@ -1067,8 +885,7 @@ static long load_crash_kernel(struct __test_metadata *_metadata,
 	ASSERT_LE(0, kernel_fd);
 	initrd_fd = open(initrd, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, initrd_fd);
-	ret = sys_kexec_file_load(kernel_fd, initrd_fd, sizeof(cmdline),
-				  cmdline, KEXEC_FILE_ON_CRASH);
+	ret = kexec_load_crash(kernel_fd, initrd_fd);
 	close(initrd_fd);
 	close(kernel_fd);
 	return ret;
@@ -1086,7 +903,7 @@ TEST_F(kdump, proc_keys_loaded)
 		     "KDUMP_KEY_KERNEL and KDUMP_KEY_INITRD must name a bzImage and an initrd");
 	if (!file_contains("/proc/iomem", "Crash kernel"))
 		SKIP(return, "no \"Crash kernel\" in /proc/iomem (crashkernel=)");
-	if (file_contains("/sys/kernel/kexec_crash_loaded", "1"))
+	if (crash_loaded() == 1)
 		SKIP(return, "a capture kernel is already loaded");
 
 	first = convert_len(_metadata, "kd:loaded1", SECRET_LEN);
@@ -1111,8 +928,7 @@ TEST_F(kdump, proc_keys_loaded)
 	check_kdump_line(_metadata, second, "kd:loaded2", OTHER_LEN, "user",
 			 "loaded");
 
-	ret = sys_kexec_file_load(-1, -1, 0, NULL,
-				  KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH);
+	ret = kexec_unload_crash();
 	ASSERT_EQ(0, ret) {
 		TH_LOG("kexec_file_load(KEXEC_FILE_UNLOAD): %s", errstr(ret));
 	}
@@ -1172,65 +988,23 @@ TEST_F(kdump, invalidate)
 	expect_no_secret_in_line(_metadata, id);
 }
 
-struct key_quota {
-	int qnkeys;
-	int qnbytes;
-};
-
-/* Reads root's "<qnkeys>/<maxkeys> <qnbytes>/<maxbytes>" in key-users. */
-static int root_key_quota(struct key_quota *quota)
-{
-	int usage, nkeys, nikeys, maxkeys, maxbytes, ret = -1;
-	unsigned int uid;
-	char line[256];
-	FILE *file;
-
-	file = fopen("/proc/key-users", "r");
-	if (!file)
-		return -1;
-	while (ret && fgets(line, sizeof(line), file))
-		if (sscanf(line, " %u: %d %d/%d %d/%d %d/%d", &uid, &usage,
-			   &nkeys, &nikeys, &quota->qnkeys, &maxkeys,
-			   &quota->qnbytes, &maxbytes) == 8 && uid == 0)
-			ret = 0;
-	fclose(file);
-	return ret;
-}
-
 /* Waits for keys of earlier tests to be garbage collected. */
 static int settled_root_key_quota(struct key_quota *quota)
 {
 	struct key_quota last;
 	int i;
 
-	if (root_key_quota(&last))
+	if (key_user_quota(0, &last))
 		return -1;
 	for (i = 0; i < 50; i++) {
 		usleep(100000);
-		if (root_key_quota(quota))
+		if (key_user_quota(0, quota))
 			return -1;
 		if (!memcmp(quota, &last, sizeof(last)))
 			break;
 		last = *quota;
 	}
 	return 0;
-}
-
-/* Live kdump keys root can see: the lines of /proc/keys with a state */
-static int count_live_kdump_keys(void)
-{
-	char *text = read_file("/proc/keys"), *line, *next;
-	int nr = 0;
-
-	for (line = text; line && *line; line = next) {
-		next = strchr(line, '\n');
-		if (next)
-			*next++ = '\0';
-		if (strstr(line, " kdump ") && strstr(line, " restore="))
-			nr++;
-	}
-	free(text);
-	return nr;
 }
 
 /*
@@ -1251,7 +1025,9 @@ TEST_F_TIMEOUT(kdump, many_keys, 90)
 	}
 	self->ring = ret;
 	ASSERT_EQ(0, settled_root_key_quota(&before));
-	others = count_live_kdump_keys();
+	/* Live kdump keys root can see: the lines of /proc/keys with a state */
+	others = nr_kdump_lines(" restore=");
+	ASSERT_LE(0, others);
 	for (i = 0; i <= NR_MANY; i++) {
 		snprintf(desc, sizeof(desc), "kd:many%04d", i);
 		ret = add_kdump(desc, "source=kd:many", self->ring);
@@ -1266,7 +1042,7 @@ TEST_F_TIMEOUT(kdump, many_keys, 90)
 	EXPECT_EQ(NR_MANY - others, nr) {
 		TH_LOG("%d keys added besides %d others", nr, others);
 	}
-	ASSERT_EQ(0, root_key_quota(&after));
+	ASSERT_EQ(0, key_user_quota(0, &after));
 	ret = key_read(self->ring, NULL, 0);
 	EXPECT_EQ(nr * (long)sizeof(key_serial_t), ret);
 	EXPECT_LE(before.qnkeys + nr, after.qnkeys) {
@@ -1343,21 +1119,6 @@ TEST_F(kdump, no_secret_in_kernel_log)
 		TH_LOG("the kernel log shows key bytes, as text or hex");
 	}
 	free(log);
-}
-
-/*
- * The harness exits with KSFT_PASS when every test was skipped: report the
- * whole program as skipped instead, so that a kernel without the kdump key
- * type, or a run as non-root, does not look like a pass.
- */
-static void exit_skip_if_all_skipped(void)
-{
-	if (ksft_cnt.ksft_xskip && !ksft_cnt.ksft_pass &&
-	    !ksft_cnt.ksft_fail && !ksft_cnt.ksft_xfail &&
-	    !ksft_cnt.ksft_xpass && !ksft_cnt.ksft_error) {
-		fflush(NULL);
-		_exit(KSFT_SKIP);
-	}
 }
 
 int main(int argc, char **argv)
