@@ -11,28 +11,11 @@
  */
 
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
-#include <linux/keyctl.h>
-#include <linux/kexec.h>
-#include <linux/types.h>
 #include <sched.h>
 #include <sys/prctl.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <sys/types.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "../kselftest_harness.h"
+#include "kdump_key_helpers.h"
 
-#define SECRET_LEN 64
-#define NOBODY 65534
-#define SESSION KEY_SPEC_SESSION_KEYRING
 #define KEYQUOTA_LINK_BYTES 4	/* charged to a keyring's owner per link */
 
 /* Permission bits, as in include/linux/key.h */
@@ -47,66 +30,6 @@
 #define KP_USR(p)	((__u32)(p) << 16)
 #define KP_OTH(p)	((__u32)(p))
 
-typedef __s32 key_serial_t;
-
-static long ret_or_errno(long ret)
-{
-	return ret < 0 ? -errno : ret;
-}
-
-static const char *errstr(long ret)
-{
-	return ret < 0 ? strerror(-ret) : "success";
-}
-
-static long sys_add_key(const char *type, const char *desc, const void *data,
-			size_t len, key_serial_t ring)
-{
-	return ret_or_errno(syscall(__NR_add_key, type, desc, data, len, ring));
-}
-
-static long sys_keyctl(int cmd, unsigned long arg2, unsigned long arg3,
-		       unsigned long arg4, unsigned long arg5)
-{
-	return ret_or_errno(syscall(__NR_keyctl, cmd, arg2, arg3, arg4, arg5));
-}
-
-static long join_session(void)
-{
-	return sys_keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0);
-}
-
-static long key_search(key_serial_t ring, const char *type, const char *desc)
-{
-	return sys_keyctl(KEYCTL_SEARCH, ring, (unsigned long)type,
-			  (unsigned long)desc, 0);
-}
-
-static long key_setperm(key_serial_t id, __u32 perm)
-{
-	return sys_keyctl(KEYCTL_SETPERM, id, perm, 0, 0);
-}
-
-static long key_chown(key_serial_t id, uid_t uid, gid_t gid)
-{
-	return sys_keyctl(KEYCTL_CHOWN, id, uid, gid, 0);
-}
-
-static long key_unlink(key_serial_t id, key_serial_t ring)
-{
-	return sys_keyctl(KEYCTL_UNLINK, id, ring, 0, 0);
-}
-
-static long key_read(key_serial_t id, void *buf, size_t len)
-{
-	return sys_keyctl(KEYCTL_READ, id, (unsigned long)buf, len, 0);
-}
-
-static long key_update(key_serial_t id, const void *data, size_t len)
-{
-	return sys_keyctl(KEYCTL_UPDATE, id, (unsigned long)data, len, 0);
-}
-
 static long add_source(const char *type, const char *desc, key_serial_t ring)
 {
 	char buf[SECRET_LEN];
@@ -115,16 +38,12 @@ static long add_source(const char *type, const char *desc, key_serial_t ring)
 	return sys_add_key(type, desc, buf, sizeof(buf), ring);
 }
 
-static long add_kdump(const char *desc, const char *opts, key_serial_t ring)
+static int drop_to_dumpable_nobody(void)
 {
-	return sys_add_key("kdump", desc, opts, opts ? strlen(opts) : 0, ring);
-}
+	int ret = drop_to_nobody();
 
-static int drop_to_nobody(void)
-{
-	if (setgroups(0, NULL) || setresgid(NOBODY, NOBODY, NOBODY) ||
-	    setresuid(NOBODY, NOBODY, NOBODY))
-		return -errno;
+	if (ret)
+		return ret;
 	/* Changing uid made us undumpable: /proc/self would be root's */
 	if (prctl(PR_SET_DUMPABLE, 1, 0, 0, 0))
 		return -errno;
@@ -169,98 +88,15 @@ static int enter_userns(uid_t outer_uid, gid_t outer_gid)
 	return 0;
 }
 
-/* Returns the /proc/keys line of @id, to free(), or NULL. */
-static char *proc_keys_line(key_serial_t id)
-{
-	char prefix[16], *line = NULL;
-	size_t size = 0;
-	FILE *file;
-
-	file = fopen("/proc/keys", "r");
-	if (!file)
-		return NULL;
-	snprintf(prefix, sizeof(prefix), "%08x ", (unsigned int)id);
-	while (getline(&line, &size, file) > 0) {
-		if (!strncmp(line, prefix, strlen(prefix))) {
-			fclose(file);
-			return line;
-		}
-	}
-	free(line);
-	fclose(file);
-	return NULL;
-}
-
-/* The "<len> restore=<r> <state>" tail of the /proc/keys line of @id. */
-static bool proc_keys_has(key_serial_t id, const char *text)
-{
-	char *line = proc_keys_line(id);
-	bool found = line && strstr(line, text);
-
-	free(line);
-	return found;
-}
-
-/* Reads "<qnkeys> <qnbytes>" of @uid in /proc/key-users; 0 if absent. */
-static void key_user_quota(uid_t uid, int *qnkeys, int *qnbytes)
-{
-	int usage, nkeys, nikeys, maxkeys, maxbytes, k, b;
-	unsigned int u;
-	char line[256];
-	FILE *file;
-
-	*qnkeys = *qnbytes = 0;
-	file = fopen("/proc/key-users", "r");
-	if (!file)
-		return;
-	while (fgets(line, sizeof(line), file))
-		if (sscanf(line, " %u: %d %d/%d %d/%d %d/%d", &u, &usage,
-			   &nkeys, &nikeys, &k, &maxkeys, &b, &maxbytes) == 8 &&
-		    u == uid) {
-			*qnkeys = k;
-			*qnbytes = b;
-		}
-	fclose(file);
-}
-
 FIXTURE(priv) {};
 
 FIXTURE_SETUP(priv)
 {
-	long ret;
-
-	if (geteuid() != 0)
-		SKIP(return, "must run as root");
-	ret = join_session();
-	ASSERT_LT(0, ret) {
-		TH_LOG("cannot join a new session keyring: %s", errstr(ret));
-	}
-	ret = add_kdump("kd:probe", NULL, SESSION);
-	if (ret == -ENODEV)
-		SKIP(return, "no kdump key type (CONFIG_KEYS_KDUMP=y?)");
+	setup_session(_metadata);
 }
 
 FIXTURE_TEARDOWN(priv)
 {
-}
-
-/*
- * The child reports through its exit status: 0 pass, 1 fail, 4 skip.
- * ASSERT_*() would unwind into the harness from the child.
- */
-static void wait_child(struct __test_metadata *_metadata, pid_t pid)
-{
-	int status;
-
-	ASSERT_EQ(pid, waitpid(pid, &status, 0));
-	ASSERT_TRUE(WIFEXITED(status)) {
-		TH_LOG("the child died abnormally (status %#x)", status);
-	}
-	if (WEXITSTATUS(status) == KSFT_SKIP)
-		SKIP(return, "the child could not set up, see above");
-	ASSERT_EQ(0, WEXITSTATUS(status)) {
-		TH_LOG("the child reported a failure, see above");
-	}
 }
 
 /* In a child: add a logon key and try to convert it, expecting EPERM. */
@@ -294,8 +130,8 @@ static int expect_eperm(struct __test_metadata *_metadata, const char *who)
 	}
 	/* Loading a capture kernel is no more allowed than adding keys */
 	kernel_fd = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
-	ret = ret_or_errno(syscall(__NR_kexec_file_load, kernel_fd, kernel_fd,
-				   1, "", KEXEC_FILE_ON_CRASH));
+	ret = sys_kexec_file_load(kernel_fd, kernel_fd, 1, "",
+				  KEXEC_FILE_ON_CRASH);
 	close(kernel_fd);
 	if (ret != -EPERM) {
 		TH_LOG("%s: kexec_file_load: expected EPERM, got %s", who,
@@ -312,7 +148,7 @@ static int userns_child(struct __test_metadata *_metadata, bool as_nobody)
 	int ret;
 
 	if (as_nobody) {
-		ret = drop_to_nobody();
+		ret = drop_to_dumpable_nobody();
 		if (ret) {
 			TH_LOG("cannot become nobody: %s", errstr(ret));
 			return 1;
@@ -361,13 +197,13 @@ static int nobody_update_child(struct __test_metadata *_metadata,
 			       key_serial_t id)
 {
 	char buf[SECRET_LEN];
-	long ret = drop_to_nobody();
+	long ret = drop_to_dumpable_nobody();
 
 	if (ret) {
 		TH_LOG("cannot become nobody: %s", errstr(ret));
 		return 1;
 	}
-	ret = key_update(id, "restore=logon", strlen("restore=logon"));
+	ret = update_kdump(id, "restore=logon");
 	if (ret != -EPERM) {
 		TH_LOG("update by nobody with Write: expected EPERM, got %s",
 		       errstr(ret));
@@ -454,7 +290,7 @@ TEST_F(priv, source_in_keyring_without_search)
  */
 TEST_F(priv, source_owned_by_other_user)
 {
-	int keys0, bytes0, keys1, bytes1, nkeys0, nbytes0, nkeys1, nbytes1;
+	struct key_quota root0, root1, nobody0, nobody1;
 	char desc[256];
 	long src, id, ret;
 
@@ -478,35 +314,35 @@ TEST_F(priv, source_owned_by_other_user)
 	ASSERT_LT(0, src);
 	ASSERT_EQ(0, key_setperm(src, KP_USR(KP_ALL) | KP_POS(KP_SEARCH)));
 	ASSERT_EQ(0, key_chown(src, NOBODY, NOBODY));
-	key_user_quota(0, &keys0, &bytes0);
-	key_user_quota(NOBODY, &nkeys0, &nbytes0);
+	key_user_quota(0, &root0);
+	key_user_quota(NOBODY, &nobody0);
 	id = add_kdump("kd:other", NULL, SESSION);
 	ASSERT_LT(0, id) {
 		TH_LOG("nobody's source with possessor Search: %s",
 		       errstr(id));
 	}
-	key_user_quota(0, &keys1, &bytes1);
-	key_user_quota(NOBODY, &nkeys1, &nbytes1);
-	ASSERT_LT(0, sys_keyctl(KEYCTL_DESCRIBE, id, (unsigned long)desc,
-				sizeof(desc), 0));
+	key_user_quota(0, &root1);
+	key_user_quota(NOBODY, &nobody1);
+	ASSERT_LT(0, key_describe(id, desc, sizeof(desc)));
 	EXPECT_EQ(0, strncmp(desc, "kdump;0;0;", 10)) {
 		TH_LOG("KEYCTL_DESCRIBE: %s", desc);
 	}
-	EXPECT_EQ(keys0 + 1, keys1);
+	EXPECT_EQ(root0.qnkeys + 1, root1.qnkeys);
 	/* Description with NUL, key bytes, and the link in root's keyring */
-	EXPECT_EQ(bytes0 + (int)strlen("kd:other") + 1 + SECRET_LEN +
-		  KEYQUOTA_LINK_BYTES, bytes1) {
-		TH_LOG("root's key bytes went from %d to %d", bytes0, bytes1);
+	EXPECT_EQ(root0.qnbytes + (int)strlen("kd:other") + 1 + SECRET_LEN +
+		  KEYQUOTA_LINK_BYTES, root1.qnbytes) {
+		TH_LOG("root's key bytes went from %d to %d", root0.qnbytes,
+		       root1.qnbytes);
 	}
 	/* Nothing charged to nobody (the unlinked key may be collected) */
-	EXPECT_GE(nkeys0, nkeys1);
-	EXPECT_GE(nbytes0, nbytes1);
+	EXPECT_GE(nobody0.qnkeys, nobody1.qnkeys);
+	EXPECT_GE(nobody0.qnbytes, nobody1.qnbytes);
 }
 
 static int read_child(struct __test_metadata *_metadata, key_serial_t id)
 {
 	unsigned char buf[SECRET_LEN];
-	long ret = drop_to_nobody();
+	long ret = drop_to_dumpable_nobody();
 
 	if (ret) {
 		TH_LOG("cannot become nobody: %s", errstr(ret));
@@ -547,17 +383,6 @@ TEST_F(priv, read_denied)
 	if (pid == 0)
 		_exit(read_child(_metadata, id));
 	wait_child(_metadata, pid);
-}
-
-/* As in kdump_key_test.c: all tests skipped is a skip, not a pass */
-static void exit_skip_if_all_skipped(void)
-{
-	if (ksft_cnt.ksft_xskip && !ksft_cnt.ksft_pass &&
-	    !ksft_cnt.ksft_fail && !ksft_cnt.ksft_xfail &&
-	    !ksft_cnt.ksft_xpass && !ksft_cnt.ksft_error) {
-		fflush(NULL);
-		_exit(KSFT_SKIP);
-	}
 }
 
 int main(int argc, char **argv)
