@@ -20,48 +20,10 @@
  */
 
 #define _GNU_SOURCE
-#include <errno.h>
-#include <fcntl.h>
-#include <linux/kexec.h>
-#include <linux/keyctl.h>
-#include <linux/types.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/syscall.h>
-#include <unistd.h>
+#include "kdump_key_helpers.h"
 
-#include "../kselftest_harness.h"
-
-#define SECRET_LEN 64
 #define NEW_LEN 32
-#define SESSION KEY_SPEC_SESSION_KEYRING
 #define MAX_POINTS 100000
-
-typedef __s32 key_serial_t;
-
-static long ret_or_errno(long ret)
-{
-	return ret < 0 ? -errno : ret;
-}
-
-static const char *errstr(long ret)
-{
-	return ret < 0 ? strerror(-ret) : "success";
-}
-
-static long sys_add_key(const char *type, const char *desc, const void *data,
-			size_t len, key_serial_t ring)
-{
-	return ret_or_errno(syscall(__NR_add_key, type, desc, data, len, ring));
-}
-
-static long sys_keyctl(int cmd, unsigned long arg2, unsigned long arg3,
-		       unsigned long arg4, unsigned long arg5)
-{
-	return ret_or_errno(syscall(__NR_keyctl, cmd, arg2, arg3, arg4, arg5));
-}
 
 static long add_source(const char *desc, size_t len)
 {
@@ -71,67 +33,10 @@ static long add_source(const char *desc, size_t len)
 	return sys_add_key("logon", desc, buf, len, SESSION);
 }
 
-/* Returns the /proc/keys line of @id, to free(), or NULL. */
-static char *proc_keys_line(key_serial_t id)
-{
-	char prefix[16], *line = NULL;
-	size_t size = 0;
-	FILE *file;
-
-	file = fopen("/proc/keys", "r");
-	if (!file)
-		return NULL;
-	snprintf(prefix, sizeof(prefix), "%08x ", (unsigned int)id);
-	while (getline(&line, &size, file) > 0) {
-		if (!strncmp(line, prefix, strlen(prefix))) {
-			fclose(file);
-			return line;
-		}
-	}
-	free(line);
-	fclose(file);
-	return NULL;
-}
-
-static bool proc_keys_has(key_serial_t id, const char *text)
-{
-	char *line = proc_keys_line(id);
-	bool found = line && strstr(line, text);
-
-	free(line);
-	return found;
-}
-
 /* Counts the kdump keys that /proc/keys shows "loaded". */
 static int nr_loaded(void)
 {
-	char *line = NULL;
-	size_t size = 0;
-	FILE *file;
-	int n = 0;
-
-	file = fopen("/proc/keys", "r");
-	if (!file)
-		return -1;
-	while (getline(&line, &size, file) > 0)
-		if (strstr(line, " kdump ") && strstr(line, " loaded\n"))
-			n++;
-	free(line);
-	fclose(file);
-	return n;
-}
-
-static int crash_loaded(void)
-{
-	char c = '?';
-	int fd = open("/sys/kernel/kexec_crash_loaded", O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	if (read(fd, &c, 1) != 1)
-		c = '?';
-	close(fd);
-	return c == '1';
+	return nr_kdump_lines(" loaded\n");
 }
 
 FIXTURE(fault) {
@@ -141,18 +46,14 @@ FIXTURE(fault) {
 
 FIXTURE_SETUP(fault)
 {
-	long ret;
-
 	self->fail_nth = -1;
 	if (geteuid() != 0)
 		SKIP(return, "must run as root");
 	self->fail_nth = open("/proc/thread-self/fail-nth", O_RDWR | O_CLOEXEC);
 	if (self->fail_nth < 0)
 		SKIP(return, "no /proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION=y?)");
-	ASSERT_LT(0, sys_keyctl(KEYCTL_JOIN_SESSION_KEYRING, 0, 0, 0, 0));
-	ret = sys_add_key("kdump", "kd:probe", NULL, 0, SESSION);
-	if (ret == -ENODEV)
-		SKIP(return, "no kdump key type (CONFIG_KEYS_KDUMP=y?)");
+	if (!setup_session(_metadata))
+		return;
 	self->src = add_source("kd:fault", SECRET_LEN);
 	ASSERT_LT(0, self->src) {
 		TH_LOG("cannot add the source: %s", errstr(self->src));
@@ -204,7 +105,7 @@ TEST_F_TIMEOUT(fault, add_key, 600)
 
 	for (n = 1; n < MAX_POINTS; n++) {
 		ASSERT_EQ(0, arm(self->fail_nth, n));
-		ret = sys_add_key("kdump", "kd:fault", NULL, 0, SESSION);
+		ret = add_kdump("kd:fault", NULL, SESSION);
 		if (!disarm(self->fail_nth))
 			break;
 		points++;
@@ -212,9 +113,7 @@ TEST_F_TIMEOUT(fault, add_key, 600)
 			TH_LOG("add_key failing at point %u: expected ENOMEM, got %s",
 			       n, errstr(ret));
 		}
-		ASSERT_EQ(-ENOKEY, sys_keyctl(KEYCTL_SEARCH, SESSION,
-					      (unsigned long)"kdump",
-					      (unsigned long)"kd:fault", 0)) {
+		ASSERT_EQ(-ENOKEY, key_search(SESSION, "kdump", "kd:fault")) {
 			TH_LOG("a kdump key exists after failing at point %u",
 			       n);
 		}
@@ -233,16 +132,14 @@ TEST_F_TIMEOUT(fault, update, 600)
 	long id, ret = -1;
 	char buf[SECRET_LEN];
 
-	id = sys_add_key("kdump", "kd:fault", NULL, 0, SESSION);
+	id = add_kdump("kd:fault", NULL, SESSION);
 	ASSERT_LT(0, id);
 	/* The update converts again: a shorter source tells the copies apart */
 	memset(buf, 0x3c, sizeof(buf));
-	ASSERT_EQ(0, sys_keyctl(KEYCTL_UPDATE, self->src, (unsigned long)buf,
-				NEW_LEN, 0));
+	ASSERT_EQ(0, key_update(self->src, buf, NEW_LEN));
 	for (n = 1; n < MAX_POINTS; n++) {
 		ASSERT_EQ(0, arm(self->fail_nth, n));
-		ret = sys_keyctl(KEYCTL_UPDATE, id,
-				 (unsigned long)"restore=logon", 13, 0);
+		ret = update_kdump(id, "restore=logon");
 		if (!disarm(self->fail_nth))
 			break;
 		points++;
@@ -263,22 +160,6 @@ TEST_F_TIMEOUT(fault, update, 600)
 	EXPECT_TRUE(proc_keys_has(id, ": 32 restore=logon pending"));
 }
 
-static long kexec_file_load_crash(int kernel_fd)
-{
-	static const char cmdline[] = "console=ttyS0";
-
-	return ret_or_errno(syscall(__NR_kexec_file_load, kernel_fd, -1,
-				    sizeof(cmdline), cmdline,
-				    KEXEC_FILE_ON_CRASH |
-				    KEXEC_FILE_NO_INITRAMFS));
-}
-
-static long kexec_unload_crash(void)
-{
-	return ret_or_errno(syscall(__NR_kexec_file_load, -1, -1, 0, NULL,
-				    KEXEC_FILE_UNLOAD | KEXEC_FILE_ON_CRASH));
-}
-
 /*
  * Also the regression test for upstream CRASH_DM_CRYPT's double free and
  * use-after-free of the key buffer when kexec_add_buffer() fails: every
@@ -296,13 +177,13 @@ TEST_F_TIMEOUT(fault, kexec_file_load, 1200)
 		SKIP(return, "KDUMP_KEY_KERNEL must name a bzImage");
 	if (crash_loaded() != 0)
 		SKIP(return, "a capture kernel is loaded already, or no kexec");
-	id = sys_add_key("kdump", "kd:fault", NULL, 0, SESSION);
+	id = add_kdump("kd:fault", NULL, SESSION);
 	ASSERT_LT(0, id);
 	kernel_fd = open(kernel, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, kernel_fd);
 	for (n = 1; n < MAX_POINTS; n++) {
 		ASSERT_EQ(0, arm(self->fail_nth, n));
-		ret = kexec_file_load_crash(kernel_fd);
+		ret = kexec_load_crash(kernel_fd, -1);
 		if (!disarm(self->fail_nth))
 			break;
 		points++;
@@ -340,16 +221,16 @@ TEST_F_TIMEOUT(fault, kexec_unload_after_failures, 600)
 
 	if (!kernel || access(kernel, R_OK))
 		SKIP(return, "KDUMP_KEY_KERNEL must name a bzImage");
-	id = sys_add_key("kdump", "kd:fault", NULL, 0, SESSION);
+	id = add_kdump("kd:fault", NULL, SESSION);
 	ASSERT_LT(0, id);
 	kernel_fd = open(kernel, O_RDONLY | O_CLOEXEC);
 	ASSERT_LE(0, kernel_fd);
 	/* Load, then a failed reload must leave nothing loaded or shown */
-	ASSERT_EQ(0, kexec_file_load_crash(kernel_fd));
+	ASSERT_EQ(0, kexec_load_crash(kernel_fd, -1));
 	EXPECT_TRUE(proc_keys_has(id, " loaded"));
 	for (i = 1; i <= 3; i++) {
 		ASSERT_EQ(0, arm(self->fail_nth, i));
-		kexec_file_load_crash(kernel_fd);
+		kexec_load_crash(kernel_fd, -1);
 		disarm(self->fail_nth);
 		EXPECT_EQ(crash_loaded() == 1 ? 1 : 0, nr_loaded() ? 1 : 0) {
 			TH_LOG("loaded %d, keys shown loaded %d", crash_loaded(),
