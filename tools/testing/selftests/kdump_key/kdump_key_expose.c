@@ -25,22 +25,13 @@
 
 #define _GNU_SOURCE
 #include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <grp.h>
 #include <linux/elf.h>
-#include <linux/keyctl.h>
 #include <signal.h>
-#include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <unistd.h>
 
-#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+#define KDUMP_KEY_NO_HARNESS
+#include "kdump_key_helpers.h"
 
 #define KEY_LEN		64
 #define PREFIX_LEN	32
@@ -86,11 +77,10 @@ static int cmd_new(const char *desc)
 		return 2;
 	for (i = 0; i < KEY_LEN; i++)
 		masked[i] = key[i] ^ mask(i);
-	id = syscall(__NR_add_key, "logon", desc, key, sizeof(key),
-		     KEY_SPEC_USER_KEYRING);
+	id = sys_add_key("logon", desc, key, sizeof(key), KEY_SPEC_USER_KEYRING);
 	explicit_bzero(key, sizeof(key));
 	if (id < 0) {
-		perror("add_key logon");
+		fprintf(stderr, "add_key logon: %s\n", errstr(id));
 		return 2;
 	}
 	for (i = 0; i < KEY_LEN; i++)
@@ -402,12 +392,11 @@ static int cmd_tree(int argc, char **argv)
 
 static int become(uid_t uid)
 {
-	if (setgroups(0, NULL) || setresgid(uid, uid, uid) ||
-	    setresuid(uid, uid, uid)) {
-		perror("setresuid");
-		return -1;
-	}
-	return 0;
+	int ret = become_user(uid);
+
+	if (ret)
+		fprintf(stderr, "setresuid: %s\n", errstr(ret));
+	return ret;
 }
 
 int main(int argc, char **argv)
