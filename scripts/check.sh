@@ -16,7 +16,13 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  stress-quota stress-restored-set
 	  regress-kexec-buf-uninit regress-payload-without-key-sem
 	  regress-off-by-one-limits regress-cmdline-accounting
-	  regress-copies-never-wiped"
+	  regress-copies-never-wiped
+	  san:kunit:kdump_key_restore san:keys-log-line san:corrupt-boots-on
+	  san:live-all-or-nothing san:stress-restored-set san:stress-quota
+	  san:faults-run san:faults-injected san:faults-points-restore
+	  san:faults-points-add_key san:kmemleak-stress-first
+	  san:planted-scan-kasan san:planted-scan-ubsan
+	  san:planted-scan-kmemleak san:planted-kmemleak-check"
 # The Debian 13 boots (scripts/debian13.sh): opt in with KKT_DEBIAN13=1
 # until they have passed end to end on the project's machines.
 KKT_DEBIAN13=${KKT_DEBIAN13:-0}
@@ -84,11 +90,48 @@ QEMU_TIMEOUT=600 boot e2e-verify \
 
 QEMU_MEM=1024 boot exposure "kunit.enable=0 kkt_scenario=exposure"
 
-# The stress and regression boots run on the fast kernel.  The sanitizer
-# kernel (scripts/kernel.sh san, KKT_KERNEL=san scripts/qemu.sh) is not part
-# of make check yet: it has not been run through.
 boot stress "kunit.enable=0 kkt_scenario=stress"
 boot regress "kunit.enable=0 kkt_scenario=regress"
+
+# The sanitizer kernel (config/sanitize: KASAN, UBSAN, kmemleak with a scan
+# at the end of every boot, debugobjects, DEBUG_LIST, lockdep, and
+# init_on_free=1 from qemu.sh) boots unit, keys, corrupt, live, stress and
+# faults again; their results are named san:<name>.  crash, fence, e2e,
+# exposure and regress stay on the fast kernel only.
+"$TOP/scripts/kernel.sh" san >/dev/null
+"$TOP/scripts/initramfs.sh" san >/dev/null
+san_boot() {	# san_boot NAME ARGS: boot the sanitizer kernel
+	local out=$LOGS/san-$1.results rc=0
+	KKT_KERNEL=san "$TOP/scripts/qemu.sh" "san-$1" "$2" > "$out" || rc=$?
+	sed '/^KKT-RESULT san-/!s/^KKT-RESULT /KKT-RESULT san:/' "$out" >> "$RESULTS"
+	[ $rc -ne 2 ] || harness_error=1
+}
+# kdump_restore_faults only runs in the faults boot, armed from debugfs
+san_boot unit "kunit.filter_glob=kdump_key* kkt_scenario=unit"
+kunit "$LOGS/san-unit.log" san:kunit
+san_boot keys "kunit.enable=0 kkt_scenario=keys"
+san_boot corrupt "kunit.enable=0 kkt_scenario=corrupt"
+QEMU_TIMEOUT=600 san_boot live "kunit.enable=0 crashkernel=96M kkt_scenario=live"
+QEMU_TIMEOUT=900 san_boot stress "kunit.enable=0 kkt_scenario=stress"
+QEMU_TIMEOUT=900 san_boot faults "kunit.filter_glob=kdump_restore_faults kkt_scenario=faults"
+
+# Planted bugs: the scan must report each, and kmemleak_check fail
+KKT_KERNEL=san "$TOP/scripts/qemu.sh" san-planted "kunit.enable=0 kkt_scenario=planted" \
+	> "$LOGS/san-planted.results" 2>/dev/null || true
+splats=$("$TOP/scripts/splat-scan.sh" "$LOGS/san-planted.log")
+caught() {	# caught WHAT PATTERN: the scan reported a line matching it
+	local verdict=fail
+	grep -q "$2" <<< "$splats" && verdict=pass
+	echo "KKT-RESULT san:planted-scan-$1 $verdict $(grep -m1 "$2" <<< "$splats" || echo "no line matching '$2'")" >> "$RESULTS"
+}
+caught kasan 'BUG: KASAN: slab-use-after-free'
+caught ubsan 'UBSAN: array-index-out-of-bounds'
+caught kmemleak 'unreferenced object'
+if grep -q '^KKT-RESULT kmemleak-planted-first fail' "$LOGS/san-planted.results"; then
+	echo "KKT-RESULT san:planted-kmemleak-check pass the guest's kmemleak check failed on the leak" >> "$RESULTS"
+else
+	echo "KKT-RESULT san:planted-kmemleak-check fail the guest's kmemleak check missed the leak" >> "$RESULTS"
+fi
 
 # The exposure test's key in no console log of the whole run
 verdict=pass

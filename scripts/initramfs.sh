@@ -6,7 +6,8 @@
 #                         /boot/capture.cpio, so that the first kernel can load
 #                         its capture kernel
 # Uncompressed: unpacking is faster than gunzip under TCG.
-#   initramfs.sh san    build/initramfs-san.cpio with build/bzImage-san
+#   initramfs.sh san    build/initramfs-san.cpio with build/bzImage-san and,
+#                       in /lib/planted, the planted-bug modules
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 HINT="building the initramfs failed: a program or library is missing? run make deps"
@@ -53,6 +54,11 @@ fi
 mkcpio() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$2"; }
 mkcpio "$ROOT" "$BUILD/capture.cpio"
 cp "$KERNEL" "$ROOT/boot/bzImage"
+# The planted-bug modules (scripts/kernel.sh san), for the planted scenario
+if [ "${1:-}" = san ]; then
+	mkdir -p "$ROOT/lib/planted"
+	cp "$BUILD"/planted/*.ko "$ROOT/lib/planted/"
+fi
 # The same kernel minus its "takes kdump keys" mark, for the fence scenario
 "$TOP/scripts/nokeys-bzimage.py" "$KERNEL" "$ROOT/boot/bzImage-nokeys"
 cp "$BUILD/capture.cpio" "$ROOT/boot/capture.cpio"

@@ -2,16 +2,17 @@
 # Configure (tinyconfig + config/*.config), verify that every requested
 # option survived olddefconfig, build with ccache, copy to build/bzImage.
 #   kernel.sh san    the sanitizer variant: also config/sanitize/*.config,
-#                    objects in build/obj-san, image build/bzImage-san
+#                    objects in build/obj-san, image build/bzImage-san, and
+#                    the planted-bug modules in build/planted/
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 HINT="the kernel build failed: see the messages above; make clean starts it from nothing"
 
 FRAGMENTS=("$TOP"/config/*.config)
-IMAGE=$BUILD/bzImage SUFFIX=
+IMAGE=$BUILD/bzImage SUFFIX= TARGETS=bzImage
 if [ "${1:-}" = san ]; then
 	FRAGMENTS+=("$TOP"/config/sanitize/*.config)
-	OBJ=$BUILD/obj-san IMAGE=$BUILD/bzImage-san SUFFIX=-san
+	OBJ=$BUILD/obj-san IMAGE=$BUILD/bzImage-san SUFFIX=-san TARGETS="bzImage modules"
 fi
 KMAKE=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00"
        KBUILD_BUILD_USER=kdump KBUILD_BUILD_HOST=kdump)
@@ -38,6 +39,11 @@ configure() {
 "$TOP/scripts/tree.sh"
 configure
 log "building kernel ($JOBS jobs, ccache in $CCACHE_DIR)"
-"${KMAKE[@]}" -s bzImage
+# shellcheck disable=SC2086 # TARGETS: one or two make targets
+"${KMAKE[@]}" -s $TARGETS
 cp "$OBJ/arch/x86/boot/bzImage" "$IMAGE"
+if [ -n "$SUFFIX" ]; then
+	rm -rf "$BUILD/planted" && mkdir -p "$BUILD/planted"
+	find "$OBJ" -name '*.ko' -exec cp {} "$BUILD/planted/" \;
+fi
 echo "$IMAGE"

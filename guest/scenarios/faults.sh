@@ -1,9 +1,10 @@
 # shellcheck shell=sh
 # shellcheck disable=SC2154 # kkt_*: from the kernel command line
-# Fault injection (sanitizer kernel): kdump_key_fault_test fails, one at a
-# time, every slab and page allocation of add_key, keyctl update and
-# kexec_file_load through /proc/thread-self/fail-nth, and checks that each
-# failure is clean.  KASAN watches for double frees and use-after-free on
+# Fault injection (sanitizer kernel): the KUnit suite kdump_restore_faults
+# fails, one at a time, every slab and page allocation of the capture
+# kernel's restore, and kdump_key_fault_test every one of add_key, keyctl
+# update and kexec_file_load, through the task's fail-nth counter; each
+# failure must be clean.  KASAN watches for double frees and use-after-free on
 # the error paths, kmemleak (the scan at the end of the boot) for leaks.
 
 # GFP_KERNEL allocations are exempt unless ignore-gfp-wait is cleared;
@@ -17,13 +18,30 @@ setup_fault_injection() {
 	echo N > $d/fail_page_alloc/ignore-gfp-highmem && echo 0 > $d/fail_page_alloc/min-order
 }
 
+# The restore runs before init in a capture kernel, where debugfs cannot
+# arm anything yet: its KUnit suite runs again now that it can.  Prints
+# its results in the kselftest's form for the parser below.
+restore_results() {
+	grep -q '^ *ok [0-9]* kdump_restore_fault_test$' "$1" &&
+		echo "ok 0 kdump_restore_fault_test" ||
+		echo "not ok 0 kdump_restore_fault_test"
+	sed -n 's/.*# kdump_restore_fault_test: fail-nth restore \([0-9]*\)$/# fail-nth restore \1/p' "$1"
+}
+
 stage_first() {
+	k=/sys/kernel/debug/kunit/kdump_restore_faults
 	setup_fault_injection ||
 		{ result faults-setup fail "no failslab/fail_page_alloc in debugfs"; return; }
+	[ -w $k/run ] || { result faults-restore-run fail "no $k/run"; return; }
+	echo "KKT-FAULT-INJECTION on"
+	echo run > $k/run
+	echo "KKT-FAULT-INJECTION off"
+	cp $k/results /tmp/restore.ktap
 	cd /kselftest/kdump_key || { result faults-run fail "no kselftests"; return; }
 	echo "KKT-FAULT-INJECTION on"
 	KDUMP_KEY_KERNEL=/boot/bzImage ./kdump_key_fault_test > /tmp/faults.tap 2>&1
 	echo "KKT-FAULT-INJECTION off"
+	restore_results /tmp/restore.ktap >> /tmp/faults.tap
 	cat /tmp/faults.tap
 	cd /
 	awk '/^(not )?ok [0-9]+ / {

@@ -19,24 +19,7 @@
 #include <linux/string.h>
 #include <asm/byteorder.h>
 #include "internal.h"
-
-static void kdump_test_fill(u8 *bytes, size_t len, u8 seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		bytes[i] = seed + 13 * i;
-}
-
-/* The bytes of a volume key, different for each @seed */
-static u8 *kdump_test_bytes(struct kunit *test, size_t len, u8 seed)
-{
-	u8 *bytes = kunit_kmalloc(test, len, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, bytes);
-	kdump_test_fill(bytes, len, seed);
-	return bytes;
-}
+#include "kdump_kunit.h"
 
 /* ------------------------------------------------------------------------
  * Suite kdump_key_blob: one slot of the key segment

@@ -7,6 +7,7 @@
 #ifndef _SECURITY_KEYS_KDUMP_INTERNAL_H
 #define _SECURITY_KEYS_KDUMP_INTERNAL_H
 
+#include <linux/key.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/rcupdate.h>
@@ -171,5 +172,8 @@ bool kdump_blob_next(const void *blob, size_t *offset,
 		     struct kdump_blob_key *key);
 const void *kdump_blob_pick_slot(const void *segment, size_t size,
 				 const char **why);
+
+unsigned int kdump_keys_restore_slot(key_ref_t keyring, const void *slot,
+				     unsigned int *total);
 
 #endif /* _SECURITY_KEYS_KDUMP_INTERNAL_H */

@@ -40,6 +40,7 @@
 #include <keys/kdump-type.h>
 #include "../internal.h"	/* key_set_expiry(), to expire a source */
 #include "internal.h"
+#include "kdump_kunit.h"
 
 /* How long to wait for the key garbage collector */
 #define KDUMP_TEST_TIMEOUT_MS	10000
@@ -58,24 +59,6 @@ static char *kdump_test_desc(struct kunit *test, const char *prefix)
 	snprintf(desc, KDUMP_TEST_DESC_SIZE, "%s-%d", prefix,
 		 atomic_inc_return(&kdump_test_serial));
 	return desc;
-}
-
-static void kdump_test_fill(u8 *bytes, size_t len, u8 seed)
-{
-	size_t i;
-
-	for (i = 0; i < len; i++)
-		bytes[i] = seed + 13 * i;
-}
-
-/* The bytes of a volume key, different for each @seed */
-static u8 *kdump_test_bytes(struct kunit *test, size_t len, u8 seed)
-{
-	u8 *bytes = kunit_kmalloc(test, len, GFP_KERNEL);
-
-	KUNIT_ASSERT_NOT_NULL(test, bytes);
-	kdump_test_fill(bytes, len, seed);
-	return bytes;
 }
 
 /* ------------------------------------------------------------------------

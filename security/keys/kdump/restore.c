@@ -87,7 +87,7 @@ static int __init kdump_keys_take(void)
 }
 early_initcall(kdump_keys_take);
 
-static void __init kdump_keys_mark_restored(key_ref_t key_ref)
+static void kdump_keys_mark_restored(key_ref_t key_ref)
 {
 	struct key *key = key_ref_to_ptr(key_ref);
 	struct kdump_key_payload *payload;
@@ -100,8 +100,8 @@ static void __init kdump_keys_mark_restored(key_ref_t key_ref)
 }
 
 /* The kdump key converts the key just made, as user space would */
-static int __init kdump_keys_add_kdump(key_ref_t keyring, const char *desc,
-				       const char *type)
+static int kdump_keys_add_kdump(key_ref_t keyring, const char *desc,
+				const char *type)
 {
 	char options[32];
 	key_ref_t key_ref;
@@ -119,8 +119,8 @@ static int __init kdump_keys_add_kdump(key_ref_t keyring, const char *desc,
 }
 
 /* Both keys of a record, or neither */
-static int __init kdump_keys_restore_one(key_ref_t keyring,
-					 const struct kdump_blob_key *bkey)
+static int kdump_keys_restore_one(key_ref_t keyring,
+				  const struct kdump_blob_key *bkey)
 {
 	const char *type = kdump_key_restore_name(bkey->restore);
 	key_ref_t key_ref;
@@ -149,11 +149,35 @@ out:
 	return ret;
 }
 
-static void __init kdump_keys_restore_all(const void *slot)
+/**
+ * kdump_keys_restore_slot - recreate the keys of a slot
+ * @keyring: the keyring that receives them
+ * @slot: a slot that kdump_blob_pick_slot() chose
+ * @total: set to the number of records in @slot
+ *
+ * Not __init, so that KUnit can run it with allocations failing.
+ *
+ * Return: the number of records restored, each whole.
+ */
+unsigned int kdump_keys_restore_slot(key_ref_t keyring, const void *slot,
+				     unsigned int *total)
 {
 	struct kdump_blob_key bkey;
-	unsigned int restored = 0, total = 0;
+	unsigned int restored = 0;
 	size_t offset = 0;
+
+	*total = 0;
+	while (kdump_blob_next(slot, &offset, &bkey)) {
+		(*total)++;
+		if (!kdump_keys_restore_one(keyring, &bkey))
+			restored++;
+	}
+	return restored;
+}
+
+static void __init kdump_keys_restore_all(const void *slot)
+{
+	unsigned int restored, total;
 	key_ref_t keyring;
 
 	/* Runs as init, with init_cred: this is root's user keyring */
@@ -164,11 +188,7 @@ static void __init kdump_keys_restore_all(const void *slot)
 		       PTR_ERR(keyring));
 		return;
 	}
-	while (kdump_blob_next(slot, &offset, &bkey)) {
-		total++;
-		if (!kdump_keys_restore_one(keyring, &bkey))
-			restored++;
-	}
+	restored = kdump_keys_restore_slot(keyring, slot, &total);
 	key_ref_put(keyring);
 	pr_info("restored %u of %u keys\n", restored, total);
 }
