@@ -9,7 +9,7 @@
 HINT="the kernel build failed: see the messages above; make clean starts it from nothing"
 
 FRAGMENTS=("$TOP"/config/*.config)
-IMAGE=$BUILD/bzImage SUFFIX= TARGETS=bzImage
+IMAGE=$BUILD/bzImage SUFFIX='' TARGETS=bzImage
 if [ "${1:-}" = san ]; then
 	FRAGMENTS+=("$TOP"/config/sanitize/*.config)
 	OBJ=$BUILD/obj-san IMAGE=$BUILD/bzImage-san SUFFIX=-san TARGETS="bzImage modules"
