@@ -17,7 +17,8 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  regress-kexec-buf-uninit regress-payload-without-key-sem
 	  regress-off-by-one-limits regress-cmdline-accounting
 	  regress-copies-never-wiped
-	  san:kunit:kdump_key_restore san:keys-log-line san:corrupt-boots-on
+	  kunit:kdump_restore_slot_test san:kunit:kdump_restore_slot_test
+	  san:keys-log-line san:corrupt-boots-on
 	  san:live-all-or-nothing san:stress-restored-set san:stress-quota
 	  san:faults-run san:faults-injected san:faults-points-restore
 	  san:faults-points-add_key san:kmemleak-stress-first
