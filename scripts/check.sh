@@ -26,7 +26,7 @@ KKT_DEBIAN13=${KKT_DEBIAN13:-1}
 	  d13-kdump-luks-first-unlinked-named d13-kdump-luks-first-turned-off-no-key
 	  d13-kdump-luks-first-reloaded d13-capture-opened d13-capture-saved
 	  d13-kdump-luks-verify-dump-found d13-kdump-luks-verify-dmesg-panic
-	  d13-kdump-luks-verify-guide-removed-loads
+	  d13-kdump-luks-verify-guide-removed-unhooked
 	  d13-kdump-luks-verify-guide-installed-loaded
 	  d13-kdump-luks-verify-nokeys-refused d13-kdump-luks-verify-nokeys-named
 	  d13-fallback-no-key d13-fallback-prompt d13-fallback-timeout
