@@ -30,7 +30,7 @@ KKT_DEBIAN13=${KKT_DEBIAN13:-1}
 	  d13-kdump-luks-verify-guide-installed-loaded
 	  d13-kdump-luks-verify-nokeys-refused d13-kdump-luks-verify-nokeys-named
 	  d13-fallback-no-key d13-fallback-prompt d13-fallback-timeout
-	  d13-fallback-no-hang"
+	  d13-fallback-no-hang d13-no-passphrase-in-logs"
 start=$(date +%s)
 
 mkdir -p "$LOGS"

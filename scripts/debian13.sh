@@ -135,7 +135,7 @@ logcheck d13-capture-saved "$capture" "kdump-tools' dump service saved the vmcor
 
 # 2. The next boot: the dump, the admin guide, a capture kernel without
 # the key type; crash; the capture kernel must fall back and end
-d13_boot kdump-luks d13-verify 900 "kkt_stage=verify"
+d13_boot kdump-luks d13-verify 1200 "kkt_stage=verify"
 capture=$(capture_of d13-verify)
 logcheck d13-fallback-no-key "$capture" "capture kernel without the key type: kdump-luks names the volume left without a key" \
 	'kdump-luks: root \(.*\): no volume key from the crashed kernel, falling back to the passphrase'
@@ -173,6 +173,12 @@ if [ "${KKT_D13_COMPARE:-0}" = 1 ]; then
 			sed 's/[0-9]\+ (/(/' | awk '!seen[$0]++' | paste -sd ';' -)
 		result d13-plain-capture-fails pass "without kdump-luks, crashkernel=$CRASHKERNEL: no dump (${what:-no unlock, see $LOGS/d13-plain.log})"
 	fi
+fi
+# The test passphrase in no console log of these boots
+if grep -laF "$PASSPHRASE" "$LOGS"/d13-*.log; then
+	result d13-no-passphrase-in-logs fail "the passphrase is in a console log"
+else
+	result d13-no-passphrase-in-logs pass "the passphrase is in no console log ($(find "$LOGS" -name "d13-*.log" | wc -l) logs)"
 fi
 log "Debian 13: $(( $(date +%s) - d13_start ))s in all"
 exit $status
