@@ -27,7 +27,8 @@ deb=
 [ "$variant" = kdump-luks ] && deb=$("$TOP/scripts/deb.sh")
 KVER=$(cat "$OBJ/include/config/kernel.release")
 inputs=$( { cat "$rootfs.stamp" "$BUILD/bzImage" "$OBJ/.config"; [ -z "$deb" ] || cat "$deb";
-	    cat "$TOP/scripts/debian13-image.sh" "$TOP"/guest/debian13/*; echo "$PASSPHRASE"; } |
+	    cat "$TOP/scripts/debian13-image.sh" "$TOP/guest/debian13/kkt-test.service"
+	    echo "$PASSPHRASE"; } |
 	  sha256sum | cut -c1-16)
 if [ -f "$OUT/stamp" ] && [ "$(cat "$OUT/stamp")" = "$inputs" ]; then
 	echo "$OUT"
@@ -78,8 +79,8 @@ for unit in apt-daily.timer apt-daily-upgrade.timer e2scrub_all.timer \
 	    e2scrub_reap.service fstrim.timer serial-getty@ttyS0.service; do
 	ln -sf /dev/null "$tree/etc/systemd/system/$unit"
 done
-# The harness's test service (not part of the package)
-install -D -m 755 "$TOP/guest/debian13/kkt-test" "$tree/usr/local/sbin/kkt-test"
+# The harness's test service (not part of the package); it runs the test
+# driver from the test disk that debian13.sh makes for each run
 install -D -m 644 "$TOP/guest/debian13/kkt-test.service" \
 	"$tree/etc/systemd/system/kkt-test.service"
 ln -sf /etc/systemd/system/kkt-test.service \

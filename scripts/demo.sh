@@ -37,9 +37,10 @@ boot demo-verify "kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PAS
 d13=
 if [ "${KKT_DEBIAN13:-0}" = 1 ]; then
 step "6. Debian 13 (trixie) with kdump-tools and our kdump-luks package, root on LUKS2"
-echo "Guest images from Debian's archive (debootstrap, cached in build/debian13),"
-echo "2 GiB of memory, Debian's default crashkernel=512M-:192M, i.e. 192M;"
-echo "then the same system without kdump-luks, for comparison."
+echo "A guest image from Debian's archive (debootstrap, cached in"
+echo "/var/cache/kdump-key-debian13), 2 GiB of memory, Debian's default"
+echo "crashkernel=512M-:192M, i.e. 192M; then the same system with a capture"
+echo "kernel that gets no key: the passphrase path, as without kdump-luks."
 d13=$(KKT_SHOW=1 "$TOP/scripts/debian13.sh" | tee /dev/stderr) || true
 fi
 
@@ -55,7 +56,8 @@ echo "with no reload), without a passphrase and without Argon2, inside a 256M"
 echo "reservation, and wrote a dump that the next boot verified."
 if [ -n "$d13" ]; then
 	echo "On Debian 13, kdump-tools' own capture kernel opened the encrypted root"
-	echo "with the key kdump-luks handed over and wrote /var/crash; without"
-	echo "kdump-luks, the same system could not dump at crashkernel=192M."
+	echo "with the key kdump-luks handed over and wrote /var/crash; without a"
+	echo "key, the same system fell back to the passphrase prompt and, after"
+	echo "kdump-luks' timeout, rebooted without a dump instead of hanging."
 fi
 echo "Console logs: $LOGS/demo.log, $LOGS/demo-verify.log, $LOGS/d13-*.log"

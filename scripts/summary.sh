@@ -9,6 +9,7 @@ awk '
 function category(n) {
 	k = sub(/^san:/, "", n) || n ~ /^san-/ ? " (sanitizer)" : ""
 	if (n ~ /-no-splat$/) return "no splat in the boot" k
+	if (n ~ /^d13-/) return "Debian 13 (kdump-luks)" k
 	if (n ~ /^kunit/) return "KUnit" k
 	if (n ~ /^kselftest/) return "kselftests" k
 	if (n ~ /^kmemleak-/) return "kmemleak scans" k
