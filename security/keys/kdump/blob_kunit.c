@@ -63,33 +63,10 @@
 static_assert(KDUMP_TEST_PAD0 < KDUMP_TEST_REC1);
 static_assert(KDUMP_TEST_USED < KDUMP_TEST_BLOB_SIZE);
 
-/* What a test puts into a blob, and expects back from it */
-struct kdump_test_blob_key {
-	const char *desc;
-	size_t key_len;
-	u8 seed;
-	enum kdump_key_restore restore;
-};
-
 static const struct kdump_test_blob_key kdump_test_fixture_keys[] = {
 	{ KDUMP_TEST_DESC0, KDUMP_TEST_KEY0_LEN, 0x10, KDUMP_RESTORE_USER },
 	{ KDUMP_TEST_DESC1, KDUMP_TEST_KEY1_LEN, 0x20, KDUMP_RESTORE_LOGON },
 };
-
-static struct kdump_key_payload *
-kdump_test_payload(struct kunit *test, const struct kdump_test_blob_key *spec)
-{
-	struct kdump_key_payload *payload;
-
-	payload = kunit_kzalloc(test, struct_size(payload, keydata,
-						  spec->key_len), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, payload);
-	INIT_LIST_HEAD(&payload->node);
-	payload->restore = spec->restore;
-	payload->keylen = spec->key_len;
-	kdump_test_fill(payload->keydata, spec->key_len, spec->seed);
-	return payload;
-}
 
 static int kdump_test_append(struct kunit *test,
 			     struct kdump_blob_writer *writer,

@@ -21,7 +21,6 @@
 #include <linux/err.h>
 #include <linux/key.h>
 #include <linux/keyctl.h>
-#include <linux/overflow.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <keys/kdump-type.h>
@@ -32,15 +31,8 @@
 #define KDUMP_TEST_SLOT_SIZE	4096
 #define KDUMP_TEST_DESC_SIZE	32
 
-/* A record of the slot under test */
-struct kdump_test_record {
-	const char *prefix;
-	size_t key_len;
-	u8 seed;
-	enum kdump_key_restore restore;
-};
-
-static const struct kdump_test_record kdump_test_records[] = {
+/* The records of the slot under test; .desc is a prefix, made unique */
+static const struct kdump_test_blob_key kdump_test_records[] = {
 	{ "kunit:ru", 64, 0x31, KDUMP_RESTORE_USER },
 	{ "kunit:rl", 32, 0x52, KDUMP_RESTORE_LOGON },
 	{ "kunit:rv", KDUMP_KEY_MAX_SIZE, 0x73, KDUMP_RESTORE_USER },
@@ -64,19 +56,10 @@ static struct key_type *kdump_test_restore_type(enum kdump_key_restore r)
 
 static int kdump_test_append(struct kunit *test,
 			     struct kdump_blob_writer *writer,
-			     const struct kdump_test_record *rec,
+			     const struct kdump_test_blob_key *rec,
 			     const char *desc)
 {
-	struct kdump_key_payload *payload;
-
-	payload = kunit_kzalloc(test, struct_size(payload, keydata,
-						  rec->key_len), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_NULL(test, payload);
-	INIT_LIST_HEAD(&payload->node);
-	payload->restore = rec->restore;
-	payload->keylen = rec->key_len;
-	kdump_test_fill(payload->keydata, rec->key_len, rec->seed);
-	return kdump_blob_append(writer, desc, payload);
+	return kdump_blob_append(writer, desc, kdump_test_payload(test, rec));
 }
 
 /* A sealed, valid slot holding kdump_test_records under fresh descriptions */
@@ -92,7 +75,7 @@ static void kdump_test_make_slot(struct kunit *test,
 			 &kdump_blob_memory);
 	for (i = 0; i < KDUMP_TEST_NR_RECORDS; i++) {
 		snprintf(tr->desc[i], KDUMP_TEST_DESC_SIZE, "%s-%d",
-			 kdump_test_records[i].prefix, serial);
+			 kdump_test_records[i].desc, serial);
 		KUNIT_ASSERT_EQ(test, kdump_test_append(test, &writer,
 							&kdump_test_records[i],
 							tr->desc[i]), 0);
@@ -112,7 +95,7 @@ static struct key *kdump_test_find(struct kdump_test_restore *tr,
 }
 
 static void kdump_test_expect_volume_key(struct kunit *test, struct key *key,
-					 const struct kdump_test_record *rec)
+					 const struct kdump_test_blob_key *rec)
 {
 	const struct user_key_payload *upayload;
 
@@ -156,7 +139,7 @@ static void kdump_test_drop(struct kdump_test_restore *tr, struct key *key)
 static bool kdump_test_check_record(struct kunit *test,
 				    struct kdump_test_restore *tr, int i)
 {
-	const struct kdump_test_record *rec = &kdump_test_records[i];
+	const struct kdump_test_blob_key *rec = &kdump_test_records[i];
 	struct key *volume_key, *kdump_key;
 
 	volume_key = kdump_test_find(tr, kdump_test_restore_type(rec->restore),
