@@ -20,8 +20,7 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  kunit:kdump_restore_slot_test san:kunit:kdump_restore_slot_test
 	  san:keys-log-line san:corrupt-boots-on
 	  san:live-all-or-nothing san:stress-restored-set san:stress-quota
-	  san:faults-run san:faults-injected san:faults-points-restore
-	  san:faults-points-add_key san:kmemleak-stress-first
+	  san:faults-run san:faults-injected san:kmemleak-stress-first
 	  san:planted-scan-kasan san:planted-scan-ubsan
 	  san:planted-scan-kmemleak san:planted-kmemleak-check"
 # The Debian 13 boots (scripts/debian13.sh); KKT_DEBIAN13=0 leaves them out

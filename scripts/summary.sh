@@ -32,8 +32,8 @@ END {
 		printf "%-42s %6d %6d\n", order[i], pass[order[i]], fail[order[i]]
 }' "$results"
 
-faults=$(sed -n 's/^KKT-RESULT san:faults-points-\([^ ]*\) pass \([0-9]*\) .*/\1 \2/p' "$results" |
-	 awk '{ n += $2; s = s sep $1 " " $2; sep = ", " }
+faults=$(grep -ah '^KKT-FIGURE faults-points ' "$logs"/*.log 2>/dev/null | tr -d '\r' |
+	 awk '{ n += $4; s = s sep $3 " " $4; sep = ", " }
 	      END { print NR ? n " (" s ")" : "not run" }')
 fuzz=$(grep -ahoE 'kdump_key_fuzz: [0-9]+ cases seed [0-9a-fx]+' "$logs"/*.log 2>/dev/null |
        awk '{ n += $2; s = s " " $5 } END { print n + 0 (n ? " (seeds" s ")" : " (no kdump_key_fuzz line in any log)") }')
