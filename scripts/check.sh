@@ -37,6 +37,9 @@ KKT_DEBIAN13=${KKT_DEBIAN13:-1}
 	  d13-kdump-luks-verify-nokeys-refused d13-kdump-luks-verify-nokeys-named
 	  d13-fallback-no-key d13-fallback-prompt d13-fallback-timeout
 	  d13-fallback-no-hang d13-no-passphrase-in-logs"
+[ "$KKT_DEBIAN13" = 1 ] && [ "${KKT_D13_COMPARE:-1}" = 1 ] && REQUIRED="$REQUIRED
+	  d13-plain-first-kdump-ready d13-plain-capture-fails
+	  d13-plain-fits-kdump-ready d13-plain-fits-saved"
 start=$(date +%s)
 
 mkdir -p "$LOGS"

@@ -9,10 +9,11 @@
 #      and install with dpkg in the running guest; a capture kernel without
 #      the key type gets no key; crash; the capture kernel falls back to
 #      cryptroot's passphrase prompt and reboots at kdump-luks' timeout.
-#      This is also the comparison: the passphrase path at Debian's default
-#      crashkernel, as without kdump-luks.
-#   3. d13-plain, only with KKT_D13_COMPARE=1: the same system without
-#      kdump-luks (its own image), crash, the passphrase path.
+#   3. The comparison (KKT_D13_COMPARE=0 leaves it out): the same system
+#      without kdump-luks (its own image), crashed twice: d13-plain at
+#      Debian's default crashkernel, where the passphrase path (the key
+#      file through passdev, as if typed) cannot open the root, and
+#      d13-plain-fits at a reservation where Argon2 fits and it dumps.
 # Prints KKT-RESULT lines and the time of each step.  Exit 2 on a harness
 # error.
 . "$(dirname "$0")/lib.sh"
@@ -22,6 +23,9 @@ PASSPHRASE=${KKT_PASSPHRASE:-kdump-demo-passphrase}
 # crashkernel=512M-:192M, i.e. 192M for this 2 GiB guest.  The guest has
 # no GRUB: the harness passes it on QEMU's command line.
 CRASHKERNEL=${KKT_D13_CRASHKERNEL:-192M}
+# The smallest reservation, in steps of 64M, at which the capture kernel
+# of the system without kdump-luks opened the 1 GiB Argon2id keyslot here
+ARGON2_CRASHKERNEL=${KKT_D13_ARGON2_CRASHKERNEL:-1152M}
 export QEMU_MEM=2048
 RUN=$BUILD/debian13/run
 mkdir -p "$RUN" "$LOGS"
@@ -40,7 +44,7 @@ timed() {
 d13_boot() {	# d13_boot VARIANT NAME TIMEOUT ARGS
 	local v=$1 name=$2 t=$3 args=$4 img=$BUILD/debian13/$1
 	QEMU_KERNEL=$img/vmlinuz QEMU_INITRD=$img/initrd.img \
-	QEMU_CRASHKERNEL=$CRASHKERNEL QEMU_TIMEOUT=$t \
+	QEMU_CRASHKERNEL=${CK:-$CRASHKERNEL} QEMU_TIMEOUT=$t \
 		timed "boot $name" "$TOP/scripts/qemu.sh" "$name" \
 		"root=/dev/mapper/root kunit.enable=0 $args" \
 		"$RUN/$v-root.img" "$img/key.img" "$RUN/test.img" || [ $? -ne 2 ] || status=2
@@ -67,9 +71,9 @@ else
 	result d13-shellcheck fail "$(wc -l < "$lint") finding(s) in $lint, first: $(head -1 "$lint")"
 fi
 
-# KKT_D13_COMPARE=1 adds the image and boot without kdump-luks
-VARIANTS=kdump-luks
-[ "${KKT_D13_COMPARE:-0}" = 0 ] || VARIANTS="kdump-luks plain"
+# KKT_D13_COMPARE=0 leaves out the image and boots without kdump-luks
+VARIANTS="kdump-luks plain"
+[ "${KKT_D13_COMPARE:-1}" = 1 ] || VARIANTS=kdump-luks
 timed "root file system" "$TOP/scripts/debian13-rootfs.sh" >/dev/null || exit 2
 deb=$(timed "make deb" "$TOP/scripts/deb.sh") || exit 2
 for v in $VARIANTS; do
@@ -152,30 +156,36 @@ elif grep -aq 'reboot: Restarting system' <<< "$capture"; then
 else
 	result d13-fallback-no-hang fail "the capture kernel did not reboot by itself"
 fi
-# The comparison, printed (d13-capture-saved and d13-fallback-no-hang are
-# its tests): the passphrase path at Debian's default reservation
-with=no without=no
-grep -aq 'saved vmcore in' <<< "$(capture_of d13-first)" && with=a
-grep -aq 'saved vmcore in' <<< "$capture" && without=a
-log "Debian 13, crashkernel=$CRASHKERNEL: with the key handed over, $with dump; without it (the passphrase path, as without kdump-luks), $without dump.  A capture kernel needed crashkernel=1152M to open a 1 GiB Argon2id keyslot in the lab (README), six times Debian's default"
 echo "KKT-SAY boot times: $(grep -ah 'KKT-RESULT d13-[a-z-]*-boot ' "$LOGS"/d13-first.log "$LOGS"/d13-verify.log | cut -d' ' -f4- | paste -sd ';' -)" >&2
 
-# 3. Without kdump-luks, for comparison (KKT_D13_COMPARE=1): the
-# passphrase path.  The capture kernel is expected to fail here: its
-# result is judged from the console log, and a timeout is a finding, not
-# a harness error.
-if [ "${KKT_D13_COMPARE:-0}" = 1 ]; then
+# 3. The same system without kdump-luks: the passphrase path, at Debian's
+# default reservation and at one where Argon2 fits.  At the default, the
+# capture kernel is expected to fail: judged from the console log, a
+# timeout there is a finding, not a harness error.
+what_failed() {	# what the capture kernel printed on its way to failing
+	grep -aoE 'not enough memory for the allocation|Out of memory: Killed process [0-9]+ \([a-z]+\)|Not enough available memory[^.]*|cryptsetup failed, bad password or options|maximum number of tries exceeded|Dropping to a shell|Rebooting automatically' <<< "$1" |
+		sed 's/[0-9]\+ (/(/' | awk '!seen[$0]++' | paste -sd ';' -
+}
+if [ "$VARIANTS" != kdump-luks ]; then
 	cp "$BUILD/debian13/plain/root.img" "$RUN/plain-root.img"
+	# Its capture kernel runs out of memory, as measured: no splat result
+	# (the first kernel is d13-first's), and a timeout is no harness error
 	{ d13_boot plain d13-plain 600 "kkt_stage=first rootdelay=30" |
-		grep -v '^KKT-RESULT d13-plain-harness '; } || true
+		grep -v '^KKT-RESULT d13-plain-\(harness\|no-splat\) '; } || true
 	capture=$(capture_of d13-plain)
+	default_what=$(what_failed "$capture")
 	if grep -aq 'saved vmcore in' <<< "$capture"; then
 		result d13-plain-capture-fails fail "without kdump-luks the capture kernel dumped at crashkernel=$CRASHKERNEL (expected it to fail)"
 	else
-		what=$(grep -aoE 'not enough memory for the allocation|Out of memory: Killed process [0-9]+ \([a-z]+\)|Not enough available memory[^.]*|cryptsetup failed, bad password or options|maximum number of tries exceeded|Dropping to a shell|Rebooting automatically' <<< "$capture" |
-			sed 's/[0-9]\+ (/(/' | awk '!seen[$0]++' | paste -sd ';' -)
-		result d13-plain-capture-fails pass "without kdump-luks, crashkernel=$CRASHKERNEL: no dump (${what:-no unlock, see $LOGS/d13-plain.log})"
+		result d13-plain-capture-fails pass "without kdump-luks, crashkernel=$CRASHKERNEL: no dump (${default_what:-no unlock, see $LOGS/d13-plain.log})"
 	fi
+	cp "$BUILD/debian13/plain/root.img" "$RUN/plain-root.img"
+	CK=$ARGON2_CRASHKERNEL d13_boot plain d13-plain-fits 900 \
+		"kkt_stage=first kkt_run=plain-fits rootdelay=30"
+	capture=$(capture_of d13-plain-fits)
+	logcheck d13-plain-fits-saved "$capture" "without kdump-luks, crashkernel=$ARGON2_CRASHKERNEL: the passphrase path opened the root and dumped" \
+		'saved vmcore in /var/crash'
+	log "Debian 13, measured: with kdump-luks, crashkernel=$CRASHKERNEL (Debian's default for 2 GiB): $(grep -aq 'saved vmcore in' <<< "$(capture_of d13-first)" && echo a dump || echo NO dump).  Without it (the passphrase path): crashkernel=$CRASHKERNEL: no dump (${default_what:-see $LOGS/d13-plain.log}); crashkernel=$ARGON2_CRASHKERNEL: $(grep -aq 'saved vmcore in' <<< "$capture" && echo a dump || echo NO dump), $(( ${ARGON2_CRASHKERNEL%M} - ${CRASHKERNEL%M} ))M more taken from the running system"
 fi
 # The test passphrase in no console log of these boots
 if grep -laF "$PASSPHRASE" "$LOGS"/d13-*.log; then
