@@ -25,6 +25,7 @@ PASSPHRASE=${KKT_PASSPHRASE:-kdump-demo-passphrase}
 CRASHKERNEL=${KKT_D13_CRASHKERNEL:-192M}
 # The smallest reservation, in steps of 64M, at which the capture kernel
 # of the system without kdump-luks opened the 1 GiB Argon2id keyslot here
+# (at 1088M the OOM killer killed cryptsetup)
 ARGON2_CRASHKERNEL=${KKT_D13_ARGON2_CRASHKERNEL:-1152M}
 export QEMU_MEM=2048
 RUN=$BUILD/debian13/run
@@ -139,7 +140,7 @@ logcheck d13-capture-saved "$capture" "kdump-tools' dump service saved the vmcor
 
 # 2. The next boot: the dump, the admin guide, a capture kernel without
 # the key type; crash; the capture kernel must fall back and end
-d13_boot kdump-luks d13-verify 1200 "kkt_stage=verify"
+d13_boot kdump-luks d13-verify 1800 "kkt_stage=verify"
 capture=$(capture_of d13-verify)
 logcheck d13-fallback-no-key "$capture" "capture kernel without the key type: kdump-luks names the volume left without a key" \
 	'kdump-luks: root \(.*\): no volume key from the crashed kernel, falling back to the passphrase'
@@ -179,8 +180,10 @@ if [ "$VARIANTS" != kdump-luks ]; then
 	else
 		result d13-plain-capture-fails pass "without kdump-luks, crashkernel=$CRASHKERNEL: no dump (${default_what:-no unlock, see $LOGS/d13-plain.log})"
 	fi
+	# The running system keeps the memory it has in the other boots
 	cp "$BUILD/debian13/plain/root.img" "$RUN/plain-root.img"
-	CK=$ARGON2_CRASHKERNEL d13_boot plain d13-plain-fits 900 \
+	CK=$ARGON2_CRASHKERNEL QEMU_MEM=$((QEMU_MEM + ${ARGON2_CRASHKERNEL%M} - ${CRASHKERNEL%M})) \
+		d13_boot plain d13-plain-fits 900 \
 		"kkt_stage=first kkt_run=plain-fits rootdelay=30"
 	capture=$(capture_of d13-plain-fits)
 	logcheck d13-plain-fits-saved "$capture" "without kdump-luks, crashkernel=$ARGON2_CRASHKERNEL: the passphrase path opened the root and dumped" \
