@@ -40,7 +40,8 @@ step "6. Debian 13 (trixie) with kdump-tools and our kdump-luks package, root on
 echo "A guest image from Debian's archive (debootstrap, cached in"
 echo "/var/cache/kdump-key-debian13), 2 GiB of memory, Debian's default"
 echo "crashkernel=512M-:192M, i.e. 192M; then the same system with a capture"
-echo "kernel that gets no key: the passphrase path, as without kdump-luks."
+echo "kernel that gets no key, which falls back to the passphrase prompt; last,"
+echo "for comparison, the system without kdump-luks at 192M and at 1152M."
 d13=$(KKT_SHOW=1 "$TOP/scripts/debian13.sh" | tee /dev/stderr) || true
 fi
 
@@ -59,5 +60,7 @@ if [ -n "$d13" ]; then
 	echo "with the key kdump-luks handed over and wrote /var/crash; without a"
 	echo "key, the same system fell back to the passphrase prompt and, after"
 	echo "kdump-luks' timeout, rebooted without a dump instead of hanging."
+	echo "Without kdump-luks, the capture kernel could not open the root at"
+	echo "192M (Argon2 needs 1 GiB); at 1152M it could: 960M more reserved."
 fi
 echo "Console logs: $LOGS/demo.log, $LOGS/demo-verify.log, $LOGS/d13-*.log"
