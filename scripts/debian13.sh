@@ -175,7 +175,9 @@ if [ "$VARIANTS" != kdump-luks ]; then
 		grep -v '^KKT-RESULT d13-plain-\(harness\|no-splat\) '; } || true
 	capture=$(capture_of d13-plain)
 	default_what=$(what_failed "$capture")
-	if grep -aq 'saved vmcore in' <<< "$capture"; then
+	if ! grep -aq 'Linux version' <<< "$capture"; then
+		result d13-plain-capture-fails fail "without kdump-luks, crashkernel=$CRASHKERNEL: no capture kernel booted, nothing compared"
+	elif grep -aq 'saved vmcore in' <<< "$capture"; then
 		result d13-plain-capture-fails fail "without kdump-luks the capture kernel dumped at crashkernel=$CRASHKERNEL (expected it to fail)"
 	else
 		result d13-plain-capture-fails pass "without kdump-luks, crashkernel=$CRASHKERNEL: no dump (${default_what:-no unlock, see $LOGS/d13-plain.log})"
