@@ -5,11 +5,12 @@
 
 PASSPHRASE=kdump-demo-passphrase
 step() { printf '\n### %s\n' "$*"; }
-# qemu.sh exits 1 when a test failed (told under "Result"), 2 when the
-# boot itself failed
+# qemu.sh exits 1 when a test failed or a declared result did not arrive
+# whole (told under "Result"), 2 when the boot itself failed
 boot() {
 	local rc=0
-	KKT_SHOW=1 QEMU_TIMEOUT=600 "$TOP/scripts/qemu.sh" "$@" > /dev/null || rc=$?
+	mkdir -p "$LOGS"
+	KKT_SHOW=1 QEMU_TIMEOUT=600 "$TOP/scripts/qemu.sh" "$@" > "$LOGS/$1.results" || rc=$?
 	[ $rc -ne 2 ] || die "boot $1 failed (timeout or no result): see $LOGS/$1.log"
 }
 
@@ -46,7 +47,7 @@ d13=$(KKT_SHOW=1 "$TOP/scripts/debian13.sh" | tee /dev/stderr) || true
 fi
 
 step "Result"
-if grep -aqh '^KKT-RESULT [^ ]* fail' "$LOGS/demo.log" "$LOGS/demo-verify.log" ||
+if grep -aqh '^KKT-RESULT [^ ]* fail' "$LOGS/demo.results" "$LOGS/demo-verify.results" ||
    grep -q '^KKT-RESULT [^ ]* fail' <<< "$d13"; then
 	echo "FAILED: see $LOGS/demo.log, $LOGS/demo-verify.log and $LOGS/d13-*.log"
 	exit 1

@@ -1,14 +1,19 @@
 #!/bin/bash
 # Boot build/bzImage + build/initramfs.cpio in QEMU and judge the run.
 #   qemu.sh NAME "KERNEL ARGS" [DISK...]
-# The serial log goes to build/logs/NAME.log; the guest's KKT-RESULT lines are
-# echoed.  Exit 0: every result passed and no splat; 1: a result failed or the
-# kernel splatted; 2: harness or boot error (timeout, no result at all).
+# The serial log goes to build/logs/NAME.log; the guest's well-formed
+# KKT-RESULT lines are echoed.  The guest declares the results a boot will
+# print (KKT-EXPECT <n> <name>...); unless exactly those arrive, each on a
+# well-formed line ("KKT-RESULT <name> pass|fail|skip ..."), the boot fails
+# with a result NAME-harness, so that a result cut by a kernel message or
+# never printed is a failure, not nothing.  Exit 0: every result passed and
+# no splat; 1: a result failed, one is missing or mangled, or the kernel
+# splatted; 2: harness or boot error (timeout, no result at all).
 # QEMU_ACCEL=kvm to use KVM (it hangs under nested virtualisation here);
 # KKT_SHOW=1 to stream the guest's story and results while it runs.
 # KKT_KERNEL=san boots the sanitizer variant (build/bzImage-san with
 # build/initramfs-san.cpio, whose capture kernel is the same variant) with
-# init_on_free=1.
+# init_on_free=1 and kkt_kmemleak=1 (the guest's kmemleak scan must run).
 # QEMU_KERNEL, QEMU_INITRD, QEMU_CRASHKERNEL (default 256M) and QEMU_MEM
 # to boot other guests.
 # shellcheck source=lib.sh
@@ -23,7 +28,7 @@ mkdir -p "$LOGS"
 kernel=$BUILD/bzImage initrd=$BUILD/initramfs.cpio
 if [ "${KKT_KERNEL:-}" = san ]; then
 	kernel=$BUILD/bzImage-san initrd=$BUILD/initramfs-san.cpio
-	args="init_on_free=1 $args"
+	args="init_on_free=1 kkt_kmemleak=1 $args"
 fi
 
 drives=()
@@ -49,16 +54,43 @@ rc=${PIPESTATUS[0]}
 set -e
 log "$name finished in $(( $(date +%s) - start ))s (qemu exit $rc), log: $log"
 
-grep -a '^KKT-RESULT ' "$log" || true
+# Well-formed results, and what the guest declared
+wellformed='^KKT-RESULT [^ ]+ (pass|fail|skip)( |$)'
+results=$(grep -aE "$wellformed" "$log" || true)
+[ -z "$results" ] || printf '%s\n' "$results"
+problems=()
 status=0
 if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-	echo "KKT-RESULT $name-harness fail timeout after ${timeout}s"
+	problems+=("timeout after ${timeout}s")
 	status=2
-elif ! grep -aq '^KKT-RESULT ' "$log"; then
-	echo "KKT-RESULT $name-harness fail no result from the guest"
+elif [ -z "$results" ]; then
+	problems+=("no result from the guest")
 	status=2
 fi
-grep -aq '^KKT-RESULT [^ ]* fail' "$log" && [ $status -eq 0 ] && status=1
+# A declaration must be whole: its count says how many names follow
+declared=$(grep -a 'KKT-EXPECT' "$log" | awk '
+	/^KKT-EXPECT [0-9]+( [^ ]+)*$/ && $2 == NF - 2 { for (i = 3; i <= NF; i++) print $i; next }
+	{ print "!" }' || true)
+if ! grep -aq '^KKT-EXPECT ' "$log"; then
+	problems+=("no KKT-EXPECT: the guest declared no results")
+elif grep -q '^!$' <<< "$declared"; then
+	problems+=("a KKT-EXPECT line is mangled")
+fi
+mangled=$(grep -a 'KKT-RESULT' "$log" | grep -avE "$wellformed" || true)
+[ -z "$mangled" ] || problems+=("$(wc -l <<< "$mangled") mangled result line(s), first: $(head -1 <<< "$mangled" | cut -c1-120)")
+got=$(cut -d' ' -f2 <<< "$results" | grep . | LC_ALL=C sort || true)
+want=$(grep -v '^!$' <<< "$declared" | grep . | LC_ALL=C sort || true)
+missing=$(LC_ALL=C comm -23 <(printf '%s\n' "$want") <(printf '%s\n' "$got") | grep . | paste -sd ' ' - || true)
+extra=$(LC_ALL=C comm -13 <(printf '%s\n' "$want") <(printf '%s\n' "$got") | grep . | paste -sd ' ' - || true)
+[ -z "$missing" ] || problems+=("missing: $missing")
+[ -z "$extra" ] || problems+=("not declared: $extra")
+if [ ${#problems[@]} -gt 0 ]; then
+	n_want=$(grep -c . <<< "$want" || true)
+	n_got=$(grep -c . <<< "$got" || true)
+	echo "KKT-RESULT $name-harness fail $n_want result(s) declared, $n_got arrived well-formed; $(printf '%s; ' "${problems[@]}" | sed 's/; $//')"
+	[ $status -ne 0 ] || status=1
+fi
+grep -q '^KKT-RESULT [^ ]* fail' <<< "$results" && [ $status -eq 0 ] && status=1
 
 splats=$("$TOP/scripts/splat-scan.sh" "$log")
 if [ -n "$splats" ]; then

@@ -3,6 +3,11 @@
 # on without keys.  kdump_keys_test_corrupt (a test-only boot parameter)
 # flips a byte of the blob before the capture kernel checks it.
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# (first: the first kernel and, after the crash, the capture kernel)
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="corrupt-rejected corrupt-one-line corrupt-no-keys corrupt-boots-on"
+
 stage_first() {
 	head -c 64 /dev/urandom | keyctl padd logon kkt:corrupt @u > /dev/null
 	keyctl add kdump kkt:corrupt "" @u > /dev/null

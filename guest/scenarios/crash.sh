@@ -2,6 +2,11 @@
 # Crash cycle: load a capture kernel with kexec_file_load, crash, and check
 # that the capture kernel boots and sees /proc/vmcore.
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# (first: the first kernel and, after the crash, the capture kernel)
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="crash-reservation crash-load crash-capture-boot crash-vmcore"
+
 stage_first() {
 	if ! grep -q "Crash kernel" /proc/iomem; then
 		result crash-reservation fail "no Crash kernel range in /proc/iomem"

@@ -5,6 +5,14 @@
 # passphrase, checks the dump.  The passphrase comes on the command line of
 # the first and third boots (kkt_pass=); the capture kernel never sees it.
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# (first: the first kernel and, after the crash, the capture kernel)
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="e2e-setup-vda e2e-setup-vdb e2e-live
+	e2e-no-passphrase e2e-live-set e2e-digest-disk1 e2e-open-dmsetup
+	e2e-open-cryptsetup e2e-mount e2e-dump"
+EXPECT_verify="e2e-verify-open e2e-verify-present e2e-verify-format e2e-verify-panic"
+
 desc_of() {	# desc_of DEV: the logon description cryptsetup itself uses
 	echo "cryptsetup:$(cryptsetup luksUUID "$1")-d0"
 }

@@ -7,6 +7,10 @@
 # failure must be clean.  KASAN watches for double frees and use-after-free on
 # the error paths, kmemleak (the scan at the end of the boot) for leaks.
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="faults-injected faults-run"
+
 # GFP_KERNEL allocations are exempt unless ignore-gfp-wait is cleared;
 # verbose=0: no stack dump per injected fault
 setup_fault_injection() {
@@ -44,12 +48,19 @@ stage_first() {
 	restore_results /tmp/restore.ktap >> /tmp/faults.tap
 	cat /tmp/faults.tap
 	cd /
+	# Declared first: one result per case
 	awk '/^(not )?ok [0-9]+ / {
 		verdict = $1 == "not" ? "fail" : "pass"
 		name = $1 == "not" ? $4 : $3
 		if ($0 ~ /# SKIP/)
 			verdict = "skip"
-		print "KKT-RESULT faults:" name " " verdict
+		names = names " faults:" name
+		lines[++n] = "KKT-RESULT faults:" name " " verdict
+	}
+	END {
+		print "KKT-EXPECT " n + 0 names
+		for (i = 1; i <= n; i++)
+			print lines[i]
 	}' /tmp/faults.tap
 	# The figures for the summary; every call must have had its faults
 	total=0 calls=

@@ -5,6 +5,11 @@
 # kernel with that chunk renamed: a stand-in for a capture kernel built
 # without CONFIG_KEYS_KDUMP, which would leave the keys readable in sysfs.
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# (first: the first kernel and, after the crash, the capture kernel)
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="fence-refused fence-pending fence-no-key fence-silent fence-sysfs"
+
 state() {
 	awk -v d="$1:" '$8 == "kdump" && $9 == d { print $NF }' /proc/keys
 }

@@ -5,6 +5,15 @@
 # after the load are written to crash memory at once.  The first kernel
 # passes the expected digests on the capture command line.
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# (first: the first kernel and, after the crash, the capture kernel)
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="keys-pending keys-no-read keys-describe keys-loaded
+	keys-added-after-load keys-reloaded
+	keys-restored-user keys-restored-kdump keys-restore-logon
+	keys-logon-unreadable keys-reload-restored keys-revoked-absent
+	keys-late-restored keys-setup-data-gone keys-sysfs-wiped keys-log-line"
+
 # state DESC: the state word /proc/keys shows for the kdump key DESC
 state() {
 	awk -v d="$1:" '$8 == "kdump" && $9 == d { print $NF }' /proc/keys

@@ -1,6 +1,36 @@
 # shellcheck shell=sh
 # Helpers for guest scenarios; sourced by /init.
 
+# expect NAME...: declare results that this boot will print.  scripts/qemu.sh
+# fails the boot unless exactly the declared results arrive, each on a
+# well-formed line: a result mangled by a kernel message, or one that never
+# comes, is a failure, not nothing.  /init declares the scenario's static
+# list (expect_boot); a scenario declares the results it finds at run time
+# (one per kselftest case) just before it prints them.
+expect() {
+	echo "KKT-EXPECT $#${*:+ $*}"
+}
+
+# expect_boot: at the start of a boot, the results its scenario lists in
+# EXPECT_<stage> (EXPECT_first covers the capture stage after the crash,
+# too), and, on the sanitizer kernel, the kmemleak scan of each stage
+# shellcheck disable=SC2154 # scenario, stage: set by /init
+expect_boot() {
+	eval "_set=\${EXPECT_$stage+set} _names=\${EXPECT_$stage-}"
+	if [ "$_set" != set ]; then
+		say "guest/scenarios/$scenario.sh declares no results: EXPECT_$stage unset"
+		return
+	fi
+	if [ "${kkt_kmemleak:-}" = 1 ]; then
+		_names="$_names kmemleak-$scenario-$stage"
+		if [ "$stage" = first ] && command -v stage_capture > /dev/null; then
+			_names="$_names kmemleak-$scenario-capture"
+		fi
+	fi
+	# shellcheck disable=SC2086 # one name per word
+	expect $_names
+}
+
 # result NAME pass|fail|skip DETAIL...: one machine-readable line for the host
 result() {
 	name=$1 verdict=$2
@@ -28,7 +58,7 @@ check() {
 # the first boot needs, with the next stage named.
 capture_cmdline() {
 	# shellcheck disable=SC2154 # set by /init
-	echo "console=ttyS0 panic=-1 no_timer_check kunit.enable=0 $(grep -o 'init_on_free=1' /proc/cmdline) kkt_scenario=$scenario kkt_stage=$1 $2"
+	echo "console=ttyS0 panic=-1 no_timer_check kunit.enable=0 $(grep -o 'init_on_free=1' /proc/cmdline) $(grep -o 'kkt_kmemleak=1' /proc/cmdline) kkt_scenario=$scenario kkt_stage=$1 $2"
 }
 
 # load_capture STAGE [EXTRA]: kexec_file_load the same kernel as capture kernel
@@ -37,22 +67,31 @@ load_capture() {
 		--append="$(capture_cmdline "$1" "$2")"
 }
 
-# kmemleak_check: on a kernel with kmemleak (the sanitizer variant), scan
-# memory and fail on any leak; the report goes to the console, where the
-# host's splat scan sees it too.  Objects younger than 5 s are not reported.
+# kmemleak_check: on the sanitizer kernel (kkt_kmemleak=1 on the command
+# line, from qemu.sh), scan memory and fail on any leak, and when the scan
+# itself fails (kmemleak disabled or absent).  The report goes to the
+# console, where the host's splat scan sees it too.  Objects younger than
+# 5 s are not reported.
 # shellcheck disable=SC2154 # scenario, stage: set by /init
 kmemleak_check() {
+	[ "${kkt_kmemleak:-}" = 1 ] || return 0
 	f=/sys/kernel/debug/kmemleak
-	[ -w $f ] || return 0
+	if [ ! -w $f ]; then
+		result "kmemleak-$scenario-$stage" fail "no $f: kmemleak is not there"
+		return
+	fi
 	sleep 6
-	echo scan > $f && echo scan > $f
+	if ! { echo scan > $f && echo scan > $f; }; then
+		result "kmemleak-$scenario-$stage" fail "echo scan > $f failed: kmemleak is off ($(dmesg | grep -o 'kmemleak: .*' | tail -1))"
+		return
+	fi
 	cat $f
 	n=$(grep -c '^unreferenced object' "$f")
-	if [ "$n" = 0 ]; then
-		result "kmemleak-$scenario-$stage" pass "scan: no leak"
-	else
-		result "kmemleak-$scenario-$stage" fail "scan: $n unreferenced objects"
-	fi
+	case $n in
+	0) result "kmemleak-$scenario-$stage" pass "scan: no leak" ;;
+	[1-9]*) result "kmemleak-$scenario-$stage" fail "scan: $n unreferenced objects" ;;
+	*) result "kmemleak-$scenario-$stage" fail "scan: cannot read $f" ;;
+	esac
 }
 
 crash_now() {
