@@ -14,15 +14,28 @@
 #                                   the crash exactly; one past is refused
 #   regress-cmdline-accounting      a parameter left out of the command-line
 #                                   buffer: the longest command line that
-#                                   loads arrives intact, keys and all
+#                                   loads arrives intact (its exact length,
+#                                   padding and end), and every key with it
 #   regress-copies-never-wiped      the blob in crash memory is zero once
-#                                   the capture kernel restored the keys
+#                                   the capture kernel restored the keys: no
+#                                   entry of ours left in sysfs, and a key
+#                                   has exactly its two restored copies in
+#                                   the capture kernel's /proc/kcore
 #
 # Elsewhere: key bytes in debug logs (exposure.sh, with dynamic debug), the
 # double free on a failed kexec_add_buffer (faults.sh, fail-nth under
 # KASAN), copies left in memory (exposure.sh, /proc/kcore).
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# (first: the first kernel and, after the crash, the capture kernel)
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="regress-kexec-buf-uninit regress-payload-without-key-sem
+	regress-off-by-one-limits-first regress-cmdline-longest regress-loaded
+	regress-off-by-one-limits regress-cmdline-accounting
+	regress-copies-never-wiped"
+
 KEXEC_ARGS="/boot/bzImage --initrd=/boot/capture.cpio"
+X=/kselftest/kdump_key/kdump_key_expose
 
 # desc_of LEN: a description of LEN bytes, "kkt:" then x's
 desc_of() {
@@ -108,9 +121,10 @@ loads_with() {
 }
 
 # pad_cmdline LEN: the capture command line, padded with kkt_pad=x... to
-# LEN characters, ending with kkt_end=1
+# LEN characters, ending with kkt_end=1; it names its own length and the
+# number of kdump keys that go with it
 pad_cmdline() {
-	base="$(capture_cmdline capture "kkt_limits=$limits") kkt_pad="
+	base="$(capture_cmdline capture "kkt_limits=$limits kkt_wipe=$wipe kkt_nkeys=$nkeys kkt_len=$1") kkt_pad="
 	printf '%s' "$base"
 	head -c $(($1 - ${#base} - 10)) /dev/zero | tr '\0' x
 	printf ' kkt_end=1'
@@ -135,7 +149,12 @@ stage_first() {
 	check regress-off-by-one-limits-first "keys of 1 and 512 bytes, descriptions of 128, 129, 4095 bytes convert; 513 bytes and 4096 are refused" \
 		limits_setup
 	limits=$(LC_ALL=C sort /tmp/limits.sum | sha256sum | cut -c1-16)
-	base_cmdline=$(capture_cmdline capture "kkt_limits=$limits")
+	# A key whose copies the capture kernel counts in its memory
+	wipe=$($X new kkt:wipe) && keyctl add kdump kkt:wipe "" @u > /dev/null ||
+		wipe=none
+	# The kdump keys the final load carries: all that are not revoked
+	nkeys=$(awk '$8 == "kdump" && $2 !~ /[RDi]/ && $4 != "expd"' /proc/keys | wc -l)
+	base_cmdline=$(pad_cmdline 4096 | sed 's/ kkt_pad=.*//')
 	max=$(longest_cmdline)
 	# The bzImage's cmdline_size (2048 on x86) less NUL and "elfcorehdr=" room
 	result regress-cmdline-longest "$([ "$max" -ge 2000 ] && echo pass || echo fail)" \
@@ -151,15 +170,12 @@ stage_first() {
 	crash_now
 }
 
-# kdump_setup_data: the data file of the setup_data entry holding the keys
+# kdump_setup_data DIR: the data files of setup_data entries still
+# pointing at keys.  For an indirect entry sysfs shows the inner type,
+# SETUP_INDIRECT | SETUP_KDUMP_KEYS, and the data it points to.
 kdump_setup_data() {
-	for d in /sys/kernel/boot_params/setup_data/*; do
-		# sysfs shows an indirect entry's own type: SETUP_INDIRECT | n
-		case $(cat "$d/type") in
-		0x800000*) ;;
-		*) continue ;;
-		esac
-		[ -s "$d/data" ] && echo "$d/data"
+	for d in "$1"/*; do
+		[ "$(cat "$d/type" 2> /dev/null)" = 0x80001000 ] && echo "$d/data"
 	done
 }
 
@@ -180,11 +196,26 @@ all_zero() {	# all_zero FILE: FILE is non-empty and holds only zero bytes
 stage_capture() {
 	check regress-off-by-one-limits "every limit key restored with its exact description and bytes" \
 		limits_restored
-	check regress-cmdline-accounting "command line arrived whole ($(wc -c < /proc/cmdline) bytes, ends with kkt_end=1) and the keys with it" \
-		sh -c 'grep -q "kkt_pad=x* kkt_end=1$" /proc/cmdline && dmesg | grep -q "kdump_keys: restored"'
+	# kexec puts "elfcorehdr=0x... " before the command line it was given
+	ours=$(sed 's/^elfcorehdr=0x[0-9a-f]* //' /proc/cmdline)
+	pad=$(echo "$ours" | sed -n 's/.* kkt_pad=\(x*\) kkt_end=1$/\1/p')
+	restored=$(dmesg | grep -o 'kdump_keys: restored [0-9]* of [0-9]* keys')
+	check regress-cmdline-accounting "command line arrived whole: ${#ours} of $kkt_len characters, ${#pad} padding, ends with kkt_end=1: $(echo "$ours" | grep -c ' kkt_end=1$'); ${restored:-no kdump_keys line}, $kkt_nkeys keys loaded" \
+		test "${#ours}" = "$kkt_len" -a "${#pad}" -gt 0 -a \
+			"$restored" = "kdump_keys: restored $kkt_nkeys of $kkt_nkeys keys"
 	# The capture kernel wipes the keys and turns their entry into
-	# SETUP_NONE: an entry left pointing at them must show only zeroes
-	f=$(kdump_setup_data | head -1)
-	check regress-copies-never-wiped "key entry after the restore: ${f:-none left}" \
-		sh -c "[ -z '$f' ] || [ -z \"\$(tr -d '\\0' < '$f' | head -c 1)\" ]"
+	# SETUP_NONE: an entry left pointing at them must show only zeroes,
+	# and its memory must hold no third copy of kkt:wipe
+	left=$(kdump_setup_data /sys/kernel/boot_params/setup_data) dirty=0
+	for f in $left; do
+		all_zero "$f" || dirty=$((dirty + 1))
+	done
+	n=none
+	if [ "$kkt_wipe" != none ]; then
+		$X kcore "$kkt_wipe" > /tmp/kcore.out 2>&1
+		grep '^match' /tmp/kcore.out
+		n=$(awk '$1 == "kcore" { print $2 }' /tmp/kcore.out)
+	fi
+	check regress-copies-never-wiped "key entries left: $(echo "$left" | grep -c .), $dirty not zero; kkt:wipe in /proc/kcore: $n copies, expected 2 (the user key and its kdump key)" \
+		test "$dirty" = 0 -a "$n" = 2
 }
