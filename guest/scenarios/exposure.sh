@@ -8,6 +8,16 @@
 # kernel, nobody may find it in /proc or /sys.  kdump_key_expose keeps the
 # key masked; KKT-KEYMASK hands the masked key to the host's log scan.
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# (first: the first kernel and, after the crash, the capture kernel)
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="exposure-dyndbg exposure-kcore-added exposure-no-read exposure-no-pipe
+	exposure-no-print exposure-loaded exposure-kcore-loaded
+	exposure-kcore-not-in-crash-segment exposure-kcore-source-revoked
+	exposure-log-first
+	exposure-capture-kcore exposure-capture-nobody exposure-log-capture
+	exposure-capture-key-intact"
+
 X=/kselftest/kdump_key/kdump_key_expose
 DYNDBG_FILES="security/keys/* kernel/kexec* kernel/crash* arch/x86/kernel/*"
 
@@ -32,13 +42,22 @@ in_crash_region() {
 }
 not_in_crash_region() { ! in_crash_region; }
 
+# enable_dyndbg: pr_debug() on in DYNDBG_FILES.  The key type itself has
+# no pr_debug() site, crash_core.c only for CPU hotplug; kexec_file's and
+# x86's must be on, or the log checks below read no debug output at all.
 enable_dyndbg() {
 	ctl=/proc/dynamic_debug/control
 	[ -w $ctl ] || { result exposure-dyndbg fail "no $ctl"; return; }
+	on='' missing=''
 	for f in $DYNDBG_FILES; do
 		echo "file $f +p" > $ctl 2>/dev/null
+		# control lines: "<file>:<line> [<module>]<function> =p ..."
+		n=$(grep -c "^${f%\*}[^ ]*:[0-9]* .* =p " $ctl)
+		on="$on $f: $n;"
+		case $f in kernel/kexec*|arch/*) [ "$n" -gt 0 ] || missing="$missing $f" ;; esac
 	done
-	result exposure-dyndbg pass "$(grep -c ' =p ' $ctl) pr_debug() sites enabled in $DYNDBG_FILES"
+	check exposure-dyndbg "pr_debug() sites enabled:$on none in:${missing:- -}" \
+		test "$(grep -c ' =p ' $ctl)" -gt 0 -a -z "$missing"
 }
 
 # no_key_in_log NAME: the kernel log holds no copy, raw or as hex

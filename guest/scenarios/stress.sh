@@ -15,6 +15,13 @@
 #
 # kkt_stress_secs=N sets the length of each round (default 40 s).
 
+# The results of each boot: qemu.sh fails it unless all arrive, whole
+# (first: the first kernel and, after the crash, the capture kernel)
+# shellcheck disable=SC2034 # read by expect_boot (lib.sh)
+EXPECT_first="stress-round1 stress-quota stress-round2 stress-settled stress-loaded
+	stress-live-loaded
+	stress-restored-set stress-restored-bytes stress-log-line"
+
 WORKERS=4
 SLOTS=4				# keys per worker: kkt:s<worker>-<slot>
 SECS=${kkt_stress_secs:-40}
@@ -43,7 +50,8 @@ worker() {
 }
 
 # loader FINAL_APPEND: load and unload with both system calls until
-# /tmp/stop-loader exists, then load once with kexec_file_load
+# /tmp/stop-loader exists, then load once with kexec_file_load.  Each
+# success appends its kind (0-3, as below) to /tmp/loads.kinds.
 loader() {
 	n=0 ok=0
 	: > /tmp/loads.kinds
@@ -53,16 +61,33 @@ loader() {
 		1) kexec -p $KEXEC_ARGS --append="$(capture_cmdline none)" ;;
 		2) kexec -s -p -u ;;
 		3) kexec -p -u ;;
-		esac > /tmp/loads.out 2>&1 && ok=$((ok + 1)) ||
+		esac > /tmp/loads.out 2>&1 && { ok=$((ok + 1)); echo $((n % 4)) >> /tmp/loads.kinds; } ||
 			echo "KKT-SAY   loader op $((n % 4)) failed: $(tail -1 /tmp/loads.out)" >&2
 		n=$((n + 1))
 	done
 	if [ -n "$1" ]; then
 		kexec -s -p $KEXEC_ARGS --append="$(capture_cmdline capture "$1")" &&
-			ok=$((ok + 1))
+			{ ok=$((ok + 1)); echo 0 >> /tmp/loads.kinds; }
 		n=$((n + 1))
 	fi
 	echo "$n $ok" > /tmp/loads
+}
+
+# round_ok KEYOPS KEYOK LOADS LOADSOK: the round did something: key
+# operations succeeded, every load and unload succeeded, and each of the
+# four kinds (kexec_file_load, kexec_load, and their unloads) at least once
+round_ok() {
+	[ "$2" -gt 0 ] && [ "$4" = "$3" ] || return 1
+	for kind in 0 1 2 3; do
+		grep -qx $kind /tmp/loads.kinds || return 1
+	done
+}
+kinds() {	# kinds: successes per kind, for the result's detail
+	for kind in 0 1 2 3; do
+		printf '%s%s' "$sep" "$(grep -cx $kind /tmp/loads.kinds)"
+		sep=/
+	done
+	sep=
 }
 
 # storm FINAL_APPEND: one round of SECS seconds; prints the figures
@@ -146,7 +171,8 @@ stage_first() {
 	q0=$(quota)
 
 	set -- $(storm "")
-	result stress-round1 pass "$1 key operations ($2 succeeded), $3 loads/unloads ($4 succeeded) in ${SECS}s"
+	check stress-round1 "$1 key operations ($2 succeeded), $3 loads/unloads ($4 succeeded; file load/load/file unload/unload: $(kinds)) in ${SECS}s" \
+		round_ok "$@"
 	echo "KKT-FIGURE stress-ops $(( $1 + $3 ))"
 	kexec -p -u
 	keyctl clear "$ring"
@@ -156,7 +182,8 @@ stage_first() {
 	plan=$(planned_set | sha256sum | cut -c1-64)
 	nplan=$(planned_set | wc -l)
 	set -- $(storm "kkt_plan=$plan kkt_nplan=$nplan kkt_srca=$(src_digest kkt:src-a)")
-	result stress-round2 pass "$1 key operations ($2 succeeded), $3 loads/unloads ($4 succeeded) in ${SECS}s"
+	check stress-round2 "$1 key operations ($2 succeeded), $3 loads/unloads ($4 succeeded; file load/load/file unload/unload: $(kinds)) in ${SECS}s" \
+		round_ok "$@"
 	echo "KKT-FIGURE stress-ops $(( $1 + $3 ))"
 	settle
 	planned_set > /tmp/plan
