@@ -17,12 +17,17 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  regress-kexec-buf-uninit regress-payload-without-key-sem
 	  regress-off-by-one-limits regress-cmdline-accounting
 	  regress-copies-never-wiped
+	  race-cpus race-rounds race-expired-gone race-restored-set
+	  san:race-rounds san:race-restored-set
 	  kunit:kdump_restore_slot_test san:kunit:kdump_restore_slot_test
 	  san:keys-log-line san:corrupt-boots-on
 	  san:live-all-or-nothing san:stress-restored-set san:stress-quota
 	  san:faults-run san:faults-injected san:kmemleak-stress-first
+	  san:planted-run san:planted-verdict san:planted-scan-warning
 	  san:planted-scan-kasan san:planted-scan-ubsan
-	  san:planted-scan-kmemleak san:planted-kmemleak-check"
+	  san:planted-scan-kmemleak san:planted-scan-bug
+	  san:planted-kmemleak-check
+	  kunit-ktap san:kunit-ktap capture-initramfs-no-passphrase"
 # The Debian 13 boots (scripts/debian13.sh); KKT_DEBIAN13=0 leaves them out
 KKT_DEBIAN13=${KKT_DEBIAN13:-1}
 [ "$KKT_DEBIAN13" = 1 ] && REQUIRED="$REQUIRED
@@ -64,9 +69,20 @@ harness_error=0
 boot() {
 	"$TOP/scripts/qemu.sh" "$@" >> "$RESULTS" || [ $? -ne 2 ] || harness_error=1
 }
-# kunit LOG PREFIX: the KTAP of a unit boot, parsed by kunit.py
+# kunit LOG PREFIX: the KTAP of a unit boot, parsed by kunit.py; PREFIX-ktap
+# fails on any error kunit.py reports (a test missing from its suite's
+# plan, a result line cut by a kernel message)
 kunit() {
-	{ python3 "$SRC/tools/testing/kunit/kunit.py" parse "$1" 2>/dev/null || true; } |
+	local parsed
+	parsed=$(python3 "$SRC/tools/testing/kunit/kunit.py" parse "$1" 2>&1 || true)
+	if grep -q '\[ERROR\]' <<< "$parsed"; then
+		echo "KKT-RESULT $2-ktap fail $(grep -c '\[ERROR\]' <<< "$parsed") error(s) from kunit.py parse, first: $(grep -m1 -o '\[ERROR\].*' <<< "$parsed")" >> "$RESULTS"
+	elif grep -q '^\[[0-9:]*\] Testing complete' <<< "$parsed"; then
+		echo "KKT-RESULT $2-ktap pass $(grep -o 'Testing complete.*' <<< "$parsed")" >> "$RESULTS"
+	else
+		echo "KKT-RESULT $2-ktap fail kunit.py parse did not complete: $(tail -1 <<< "$parsed")" >> "$RESULTS"
+	fi
+	printf '%s\n' "$parsed" |
 		awk -v p="$2" '/\] \[(PASSED|FAILED|SKIPPED|CRASHED)\] / && !/==/ {
 			verdict = $2 == "[PASSED]" ? "pass" : "fail"
 			$1 = $2 = ""
@@ -99,6 +115,8 @@ QEMU_MEM=1024 boot exposure "kunit.enable=0 kkt_scenario=exposure"
 
 boot stress "kunit.enable=0 kkt_scenario=stress"
 boot regress "kunit.enable=0 kkt_scenario=regress"
+# Two CPUs: key changes against loads, unloads and CPU hotplug (race.sh)
+QEMU_TIMEOUT=600 boot race "kunit.enable=0 kkt_scenario=race"
 
 # The sanitizer kernel (config/sanitize: KASAN, UBSAN, kmemleak with a scan
 # at the end of every boot, debugobjects, DEBUG_LIST, lockdep, and
@@ -123,24 +141,39 @@ san_boot corrupt "kunit.enable=0 kkt_scenario=corrupt"
 # than the fast kernel's 96M
 QEMU_TIMEOUT=600 san_boot live "kunit.enable=0 crashkernel=192M kkt_scenario=live"
 QEMU_TIMEOUT=900 san_boot stress "kunit.enable=0 kkt_scenario=stress"
+QEMU_TIMEOUT=900 san_boot race "kunit.enable=0 kkt_scenario=race"
 QEMU_TIMEOUT=900 san_boot faults "kunit.filter_glob=kdump_restore_faults kkt_scenario=faults"
 
-# Planted bugs: the scan must report each, and kmemleak_check fail
+# Planted bugs: qemu.sh must fail the boot (exit 1) on its splat, the
+# scan must report each kind, and kmemleak_check fail on the leak.  The
+# boot's other results count as they are (planted-run: every bug was
+# provoked; san-planted-harness: the declared results all arrived).
+rc=0
 KKT_KERNEL=san "$TOP/scripts/qemu.sh" san-planted "kunit.enable=0 kkt_scenario=planted" \
-	> "$LOGS/san-planted.results" 2>/dev/null || true
+	> "$LOGS/san-planted.results" 2>/dev/null || rc=$?
+[ $rc -ne 2 ] || harness_error=1
+grep -v '^KKT-RESULT \(kmemleak-planted-first\|san-planted-no-splat\) ' "$LOGS/san-planted.results" |
+	sed '/^KKT-RESULT san-/!s/^KKT-RESULT /KKT-RESULT san:/' >> "$RESULTS"
+if [ $rc -eq 1 ] && grep -q '^KKT-RESULT san-planted-no-splat fail ' "$LOGS/san-planted.results"; then
+	echo "KKT-RESULT san:planted-verdict pass qemu.sh failed the boot (exit 1) on its splats" >> "$RESULTS"
+else
+	echo "KKT-RESULT san:planted-verdict fail qemu.sh exit $rc, $(grep -o '^KKT-RESULT san-planted-no-splat [a-z]*' "$LOGS/san-planted.results" || echo 'no splat result'): expected exit 1 and a splat" >> "$RESULTS"
+fi
 splats=$("$TOP/scripts/splat-scan.sh" "$LOGS/san-planted.log")
 caught() {	# caught WHAT PATTERN: the scan reported a line matching it
 	local verdict=fail
 	grep -q "$2" <<< "$splats" && verdict=pass
 	echo "KKT-RESULT san:planted-scan-$1 $verdict $(grep -m1 "$2" <<< "$splats" || echo "no line matching '$2'")" >> "$RESULTS"
 }
+caught warning 'WARNING: CPU: .* at drivers/misc/lkdtm/'
 caught kasan 'BUG: KASAN: slab-use-after-free'
 caught ubsan 'UBSAN: array-index-out-of-bounds'
 caught kmemleak 'unreferenced object'
-if grep -q '^KKT-RESULT kmemleak-planted-first fail' "$LOGS/san-planted.results"; then
+caught bug 'kernel BUG at drivers/misc/lkdtm/'
+if grep -q '^KKT-RESULT kmemleak-planted-first fail scan: [1-9][0-9]* unreferenced objects' "$LOGS/san-planted.results"; then
 	echo "KKT-RESULT san:planted-kmemleak-check pass the guest's kmemleak check failed on the leak" >> "$RESULTS"
 else
-	echo "KKT-RESULT san:planted-kmemleak-check fail the guest's kmemleak check missed the leak" >> "$RESULTS"
+	echo "KKT-RESULT san:planted-kmemleak-check fail the guest's kmemleak check missed the leak: $(grep -o '^KKT-RESULT kmemleak-planted-first .*' "$LOGS/san-planted.results" || echo 'no kmemleak-planted-first result')" >> "$RESULTS"
 fi
 
 # The exposure test's key in no console log of the whole run
@@ -153,10 +186,32 @@ if [ "$KKT_DEBIAN13" = 1 ]; then
 	"$TOP/scripts/debian13.sh" >> "$RESULTS" || [ $? -ne 2 ] || harness_error=1
 fi
 
-if grep -aq "$PASSPHRASE" "$BUILD/capture.cpio"; then
-	echo "KKT-RESULT capture-initramfs-no-passphrase fail passphrase found" >> "$RESULTS"
+# The capture initramfs each first kernel of this run loaded (the
+# /boot/capture.cpio inside its own initramfs), unpacked, holds no
+# passphrase; the same search must find one planted in it, or it proves
+# nothing
+no_passphrase() {	# no_passphrase INITRAMFS: prints a problem, if any
+	local dir=$BUILD/capture-search
+	rm -rf "$dir" && mkdir -p "$dir/root"
+	if ! (cd "$dir" && cpio -id --quiet boot/capture.cpio < "$1" &&
+	      cd root && cpio -id --quiet < ../boot/capture.cpio) 2>/dev/null; then
+		echo "cannot unpack boot/capture.cpio of $1"
+		return
+	fi
+	if grep -rlaF "$PASSPHRASE" "$dir/root" | head -3 | grep .; then
+		echo "passphrase found in ${1##*/}'s capture.cpio"
+	else
+		printf 'x%sx' "$PASSPHRASE" > "$dir/root/etc/planted"
+		grep -rqaF "$PASSPHRASE" "$dir/root" ||
+			echo "the search does not find a passphrase planted in ${1##*/}'s capture.cpio"
+	fi
+	rm -rf "$dir"
+}
+problems=$(for img in "$BUILD/initramfs.cpio" "$BUILD/initramfs-san.cpio"; do no_passphrase "$img"; done)
+if [ -n "$problems" ]; then
+	echo "KKT-RESULT capture-initramfs-no-passphrase fail $(paste -sd ';' - <<< "$problems")" >> "$RESULTS"
 else
-	echo "KKT-RESULT capture-initramfs-no-passphrase pass" >> "$RESULTS"
+	echo "KKT-RESULT capture-initramfs-no-passphrase pass the capture.cpio that both first kernels loaded, unpacked: no passphrase (a planted one is found)" >> "$RESULTS"
 fi
 for name in $REQUIRED; do
 	grep -q "^KKT-RESULT $name pass" "$RESULTS" ||
