@@ -8,8 +8,9 @@
 #   make debian13 the Debian 13 guest images (build/debian13/)
 #   make clean    remove build/ (the ccache stays in /var/cache)
 #   make fresh    make check in a new Debian 12 root (debootstrap, chroot)
+#   make mutants  mutation check: does make check catch each mutants/*.patch?
 
-.PHONY: all deps kernel check demo kunit deb debian13 clean fresh
+.PHONY: all deps kernel check demo kunit deb debian13 clean fresh mutants
 
 all: kernel
 
@@ -37,6 +38,10 @@ debian13: kernel
 
 fresh:
 	scripts/fresh.sh
+
+# Not part of make check; never at the same time (both use build/)
+mutants: deps
+	scripts/mutants.sh
 
 # --one-file-system: never into what make fresh may have left mounted
 clean:
