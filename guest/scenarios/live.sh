@@ -80,7 +80,13 @@ fill_until_full() {
 value() { printf '%016d%016d%016d%016d' "$1" "$1" "$1" "$1"; }
 whole() { echo "$1" | grep -qE '^([0-9]{16})\1\1\1$'; }
 absent_or_whole() { [ -z "$1" ] || whole "$1"; }
-round() { echo "$1" | cut -c1-16 | sed 's/^0*\(.\)/\1/'; }	# round VALUE
+said() {	# said VALUE: "round N" of a whole value, "absent" for none
+	if [ -n "$1" ]; then
+		echo "round $(echo "$1" | cut -c1-16 | sed 's/^0*\(.\)/\1/')"
+	else
+		echo absent
+	fi
+}
 
 storm() {	# rotate kkt:storm for ever, value 1, 2, ...
 	i=0
@@ -155,10 +161,10 @@ stage_capture() {
 		check "live-absent-$k" "kkt:$k not restored" absent "kkt:$k"
 	done
 	storm=$(keyctl pipe %user:kkt:storm 2>/dev/null)
-	check live-storm-value "storm key holds a value it had: ${storm:+round $(round "$storm")}${storm:-absent}" \
+	check live-storm-value "storm key holds a value it had: $(said "$storm")" \
 		whole "$storm"
 	flip=$(keyctl pipe %user:kkt:flip 2>/dev/null)
-	check live-flip-whole "flip key absent or whole: ${flip:+round $(round "$flip")}${flip:-absent}" \
+	check live-flip-whole "flip key absent or whole: $(said "$flip")" \
 		absent_or_whole "$flip"
 	check live-all-or-nothing "$(dmesg | grep -o 'restored .* keys')" \
 		sh -c 'dmesg | grep -qE "kdump_keys: restored ([34]) of \1 keys"'
