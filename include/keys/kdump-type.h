@@ -42,10 +42,11 @@ struct kdump_keys_segment {
 extern struct key_type key_type_kdump;
 
 /* Called by kexec_file_load() for a crash image, with the kexec lock held */
-int kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
-			   unsigned long *memsz);
+bool kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
+			    unsigned long *memsz);
+bool kdump_keys_exist(void);
 bool kdump_keys_is_segment(const struct kimage *image, unsigned long mem);
-int kdump_keys_post_load(struct kimage *image);
+void kdump_keys_post_load(struct kimage *image);
 void kdump_keys_image_free(struct kimage *image);
 void kdump_keys_crashkres_protect(bool protect);
 
@@ -62,13 +63,16 @@ void arch_kdump_keys_forget(void);
 
 #else /* !CONFIG_KEYS_KDUMP */
 
-static inline int kdump_keys_add_segment(struct kimage *image,
-					 unsigned long *mem,
-					 unsigned long *memsz)
+static inline bool kdump_keys_add_segment(struct kimage *image,
+					  unsigned long *mem,
+					  unsigned long *memsz)
 {
-	*mem = 0;
-	*memsz = 0;
-	return 0;
+	return false;
+}
+
+static inline bool kdump_keys_exist(void)
+{
+	return false;
 }
 
 static inline bool kdump_keys_is_segment(const struct kimage *image,
@@ -77,10 +81,7 @@ static inline bool kdump_keys_is_segment(const struct kimage *image,
 	return false;
 }
 
-static inline int kdump_keys_post_load(struct kimage *image)
-{
-	return 0;
-}
+static inline void kdump_keys_post_load(struct kimage *image) { }
 
 static inline void kdump_keys_image_free(struct kimage *image) { }
 static inline void kdump_keys_crashkres_protect(bool protect) { }

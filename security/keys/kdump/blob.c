@@ -15,6 +15,8 @@
 #include <linux/overflow.h>
 #include <linux/string.h>
 #include <asm/barrier.h>
+#include <kunit/static_stub.h>
+#include <kunit/visibility.h>
 #include "internal.h"
 
 #define KDUMP_BLOB_ALIGN	8
@@ -32,18 +34,19 @@ size_t kdump_blob_record_size(size_t desc_len, size_t key_len)
 		     KDUMP_BLOB_ALIGN);
 }
 
-static void kdump_blob_store(struct kdump_blob_sink *sink, void *dst,
-			     const void *src, size_t len)
+/*
+ * Every byte of a slot goes through here: KUnit replaces it to crash a
+ * rewrite after any number of bytes.  A production kernel calls it directly.
+ */
+VISIBLE_IF_KUNIT void kdump_blob_store(void *dst, const void *src, size_t len)
 {
+	KUNIT_STATIC_STUB_REDIRECT(kdump_blob_store, dst, src, len);
+
 	if (src)
 		memcpy(dst, src, len);
 	else
 		memzero_explicit(dst, len);
 }
-
-struct kdump_blob_sink kdump_blob_memory = {
-	.store = kdump_blob_store,
-};
 
 /* Store and digest the next @len bytes of the slot */
 static void kdump_blob_put(struct kdump_blob_writer *writer, const void *src,
@@ -51,7 +54,7 @@ static void kdump_blob_put(struct kdump_blob_writer *writer, const void *src,
 {
 	static const u8 zeroes[KDUMP_BLOB_ALIGN];
 
-	writer->sink->store(writer->sink, writer->slot + writer->used, src, len);
+	kdump_blob_store(writer->slot + writer->used, src, len);
 	sha256_update(&writer->sctx, src ?: zeroes, len);
 	writer->used += len;
 }
@@ -61,19 +64,17 @@ static void kdump_blob_put(struct kdump_blob_writer *writer, const void *src,
  * @writer: the writer to set up
  * @slot: the slot, wiped after its last use
  * @capacity: bytes in the slot
- * @sink: where the bytes go, normally &kdump_blob_memory
  *
  * Records go first; kdump_blob_seal() writes the header last, so that the
  * slot is valid only once it is complete.
  */
 void kdump_blob_begin(struct kdump_blob_writer *writer, void *slot,
-		      size_t capacity, struct kdump_blob_sink *sink)
+		      size_t capacity)
 {
 	writer->slot = slot;
 	writer->capacity = capacity;
 	writer->used = sizeof(struct kdump_blob_header);
 	writer->nr_keys = 0;
-	writer->sink = sink;
 	sha256_init(&writer->sctx);
 }
 
@@ -137,7 +138,7 @@ void kdump_blob_seal(struct kdump_blob_writer *writer, u64 generation)
 	sha256_update(&writer->sctx, (const u8 *)&hdr,
 		      offsetof(struct kdump_blob_header, digest));
 	sha256_final(&writer->sctx, hdr.digest);
-	writer->sink->store(writer->sink, writer->slot, &hdr, sizeof(hdr));
+	kdump_blob_store(writer->slot, &hdr, sizeof(hdr));
 	memzero_explicit(&writer->sctx, sizeof(writer->sctx));
 }
 
@@ -145,7 +146,6 @@ void kdump_blob_seal(struct kdump_blob_writer *writer, u64 generation)
  * kdump_blob_rewrite - replace the set of keys in a key segment
  * @seg: the segment's state: its size, current slot and generation
  * @segment: the segment, mapped
- * @sink: where the bytes go, normally &kdump_blob_memory
  * @fill: appends the new set of keys
  * @data: passed to @fill
  *
@@ -156,27 +156,26 @@ void kdump_blob_seal(struct kdump_blob_writer *writer, u64 generation)
  * Return: 0, or the error of @fill with the segment unchanged.
  */
 int kdump_blob_rewrite(struct kdump_keys_segment *seg, void *segment,
-		       struct kdump_blob_sink *sink, kdump_blob_fill_t fill,
-		       void *data)
+		       kdump_blob_fill_t fill, void *data)
 {
 	size_t slot_size = seg->memsz / KDUMP_BLOB_NR_SLOTS;
 	unsigned int next = (seg->current_slot + 1) % KDUMP_BLOB_NR_SLOTS;
 	struct kdump_blob_writer writer;
 	int ret;
 
-	kdump_blob_begin(&writer, segment + next * slot_size, slot_size, sink);
+	kdump_blob_begin(&writer, segment + next * slot_size, slot_size);
 	ret = fill(&writer, data);
 	if (ret) {
 		memzero_explicit(&writer.sctx, sizeof(writer.sctx));
-		sink->store(sink, writer.slot, NULL, writer.used);
+		kdump_blob_store(writer.slot, NULL, writer.used);
 		return ret;
 	}
 	kdump_blob_seal(&writer, seg->generation + 1);
 
 	/* Order the complete new slot before the wipe of the old one */
 	wmb();
-	sink->store(sink, segment + seg->current_slot * slot_size, NULL,
-		    slot_size);
+	kdump_blob_store(segment + seg->current_slot * slot_size, NULL,
+			 slot_size);
 	seg->current_slot = next;
 	seg->generation++;
 	return 0;

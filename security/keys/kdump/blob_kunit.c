@@ -8,6 +8,7 @@
  * replay a run.
  */
 
+#include <kunit/static_stub.h>
 #include <kunit/test.h>
 #include <linux/align.h>
 #include <linux/build_bug.h>
@@ -106,7 +107,7 @@ static u8 *kdump_test_blob(struct kunit *test, size_t size,
 	u8 *blob = kunit_kzalloc(test, size, GFP_KERNEL);
 
 	KUNIT_ASSERT_NOT_NULL(test, blob);
-	kdump_blob_begin(&writer, blob, size, &kdump_blob_memory);
+	kdump_blob_begin(&writer, blob, size);
 	KUNIT_ASSERT_EQ(test, kdump_test_fill_set(&writer, &set), 0);
 	kdump_blob_seal(&writer, KDUMP_TEST_GENERATION);
 	return blob;
@@ -271,7 +272,7 @@ static void kdump_blob_full_test(struct kunit *test)
 	struct kdump_blob_writer writer;
 
 	KUNIT_ASSERT_NOT_NULL(test, blob);
-	kdump_blob_begin(&writer, blob, size, &kdump_blob_memory);
+	kdump_blob_begin(&writer, blob, size);
 	KUNIT_ASSERT_EQ(test, kdump_test_append(test, &writer, &keys[0]), 0);
 	KUNIT_EXPECT_EQ(test, kdump_test_append(test, &writer, &keys[1]),
 			-ENOSPC);
@@ -292,7 +293,7 @@ static void kdump_blob_one_byte_short_test(struct kunit *test)
 	struct kdump_blob_writer writer;
 
 	KUNIT_ASSERT_NOT_NULL(test, blob);
-	kdump_blob_begin(&writer, blob, size, &kdump_blob_memory);
+	kdump_blob_begin(&writer, blob, size);
 	KUNIT_EXPECT_EQ(test, kdump_test_append(test, &writer, &keys[0]),
 			-ENOSPC);
 	KUNIT_EXPECT_NULL(test, memchr_inv(blob + KDUMP_TEST_REC0, 0,
@@ -578,7 +579,7 @@ static void kdump_blob_max_keys_test(struct kunit *test)
 
 	KUNIT_ASSERT_NOT_NULL(test, blob);
 	spec.desc = desc;
-	kdump_blob_begin(&writer, blob, size, &kdump_blob_memory);
+	kdump_blob_begin(&writer, blob, size);
 	for (i = 0; i < KDUMP_BLOB_MAX_KEYS; i++) {
 		snprintf(desc, sizeof(desc), "k:%u", i);
 		KUNIT_ASSERT_EQ(test, kdump_test_append(test, &writer, &spec),
@@ -642,13 +643,11 @@ static u8 *kdump_test_segment(struct kunit *test,
 
 static int kdump_test_rewrite(struct kunit *test,
 			      struct kdump_keys_segment *seg, u8 *segment,
-			      struct kdump_blob_sink *sink,
 			      const struct kdump_test_blob_key *keys, size_t nr)
 {
 	struct kdump_test_set set = { test, keys, nr };
 
-	return kdump_blob_rewrite(seg, segment, sink, kdump_test_fill_set,
-				  &set);
+	return kdump_blob_rewrite(seg, segment, kdump_test_fill_set, &set);
 }
 
 /* The slot holds exactly @keys, in order; no KUnit expectation inside */
@@ -703,7 +702,6 @@ static void kdump_segment_rewrite_test(struct kunit *test)
 
 	for (i = 0; i < ARRAY_SIZE(steps); i++) {
 		KUNIT_ASSERT_EQ(test, kdump_test_rewrite(test, &seg, segment,
-							 &kdump_blob_memory,
 							 steps[i].keys,
 							 steps[i].nr), 0);
 		KUNIT_EXPECT_EQ(test, seg.generation, i + 1);
@@ -730,7 +728,6 @@ static void kdump_segment_rewrite_full_test(struct kunit *test)
 	u8 *copy;
 
 	KUNIT_ASSERT_EQ(test, kdump_test_rewrite(test, &seg, segment,
-						 &kdump_blob_memory,
 						 kdump_test_keys_a,
 						 ARRAY_SIZE(kdump_test_keys_a)),
 			0);
@@ -739,8 +736,7 @@ static void kdump_segment_rewrite_full_test(struct kunit *test)
 	memcpy(copy, segment, seg.memsz);
 	before = seg;
 
-	KUNIT_EXPECT_EQ(test, kdump_test_rewrite(test, &seg, segment,
-						 &kdump_blob_memory, big,
+	KUNIT_EXPECT_EQ(test, kdump_test_rewrite(test, &seg, segment, big,
 						 ARRAY_SIZE(big)), -ENOSPC);
 	KUNIT_EXPECT_MEMEQ(test, segment, copy, seg.memsz);
 	KUNIT_EXPECT_EQ(test, seg.generation, before.generation);
@@ -754,7 +750,7 @@ static void kdump_test_write_slot(struct kunit *test, u8 *slot, u64 generation,
 	struct kdump_test_set set = { test, keys, nr };
 	struct kdump_blob_writer writer;
 
-	kdump_blob_begin(&writer, slot, KDUMP_TEST_SLOT, &kdump_blob_memory);
+	kdump_blob_begin(&writer, slot, KDUMP_TEST_SLOT);
 	KUNIT_ASSERT_EQ(test, kdump_test_fill_set(&writer, &set), 0);
 	kdump_blob_seal(&writer, generation);
 }
@@ -805,7 +801,6 @@ static void kdump_segment_bad_size_test(struct kunit *test)
 	const char *why = NULL;
 
 	KUNIT_ASSERT_EQ(test, kdump_test_rewrite(test, &seg, segment,
-						 &kdump_blob_memory,
 						 kdump_test_keys_a,
 						 ARRAY_SIZE(kdump_test_keys_a)),
 			0);
@@ -820,18 +815,18 @@ static void kdump_segment_bad_size_test(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, why, "segment larger than the slots allowed");
 }
 
-/* A sink that stores the first @budget bytes and loses the rest: a crash */
+/*
+ * Stands in for kdump_blob_store(): stores the first @budget bytes and
+ * loses the rest, as a crash would.  test->priv is the struct kdump_test_cut.
+ */
 struct kdump_test_cut {
-	struct kdump_blob_sink sink;
 	size_t budget;
 	size_t stored;
 };
 
-static void kdump_test_cut_store(struct kdump_blob_sink *sink, void *dst,
-				 const void *src, size_t len)
+static void kdump_test_cut_store(void *dst, const void *src, size_t len)
 {
-	struct kdump_test_cut *cut = container_of(sink, struct kdump_test_cut,
-						  sink);
+	struct kdump_test_cut *cut = kunit_get_current_test()->priv;
 	size_t n = min(len, cut->budget);
 
 	if (src)
@@ -868,7 +863,7 @@ KUNIT_ARRAY_PARAM_DESC(kdump_cut, kdump_cut_cases, desc);
 static void kdump_segment_cut_test(struct kunit *test)
 {
 	const struct kdump_cut_case *param = test->param_value;
-	struct kdump_test_cut cut = { .sink.store = kdump_test_cut_store };
+	struct kdump_test_cut cut = { };
 	struct kdump_keys_segment seg, from;
 	unsigned int nr_old = 0, nr_new = 0;
 	u8 *segment, *old;
@@ -877,16 +872,18 @@ static void kdump_segment_cut_test(struct kunit *test)
 	const void *slot;
 
 	old = kdump_test_segment(test, &from);
-	KUNIT_ASSERT_EQ(test, kdump_test_rewrite(test, &from, old,
-						 &kdump_blob_memory, param->from,
+	KUNIT_ASSERT_EQ(test, kdump_test_rewrite(test, &from, old, param->from,
 						 param->nr_from), 0);
 	segment = kunit_kmalloc(test, from.memsz, GFP_KERNEL);
 	KUNIT_ASSERT_NOT_NULL(test, segment);
 
+	test->priv = &cut;
+	kunit_activate_static_stub(test, kdump_blob_store,
+				   kdump_test_cut_store);
 	cut.budget = SIZE_MAX;
 	memcpy(segment, old, from.memsz);
 	seg = from;
-	KUNIT_ASSERT_EQ(test, kdump_test_rewrite(test, &seg, segment, &cut.sink,
+	KUNIT_ASSERT_EQ(test, kdump_test_rewrite(test, &seg, segment,
 						 param->to, param->nr_to), 0);
 	total = cut.stored;
 
@@ -894,7 +891,7 @@ static void kdump_segment_cut_test(struct kunit *test)
 		memcpy(segment, old, from.memsz);
 		seg = from;
 		cut.budget = k;
-		kdump_test_rewrite(test, &seg, segment, &cut.sink, param->to,
+		kdump_test_rewrite(test, &seg, segment, param->to,
 				   param->nr_to);
 		slot = kdump_blob_pick_slot(segment, seg.memsz, &why);
 		KUNIT_ASSERT_NOT_NULL_MSG(test, slot, "cut after %zu of %zu bytes: %s",
@@ -1010,13 +1007,11 @@ static void kdump_fuzz_base(struct kdump_fuzz *fz, unsigned int base)
 
 	saved = fz->rnd;
 	KUNIT_ASSERT_EQ(fz->test, kdump_blob_rewrite(&seg, fz->pristine,
-						     &kdump_blob_memory,
 						     kdump_fuzz_fill, fz), 0);
 	if (kdump_fuzz_below(fz, 2)) {
 		/* The same keys again in the other slot, one generation up */
 		fz->rnd = saved;
-		kdump_blob_rewrite(&seg, fz->pristine, &kdump_blob_memory,
-				   kdump_fuzz_fill, fz);
+		kdump_blob_rewrite(&seg, fz->pristine, kdump_fuzz_fill, fz);
 		memcpy(fz->pristine, fz->pristine + fz->slot_size,
 		       fz->slot_size);
 		((struct kdump_blob_header *)fz->pristine)->generation =

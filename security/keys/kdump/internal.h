@@ -106,19 +106,9 @@ struct kdump_blob_record {
 	u8 data[];	/* description without NUL, then the key */
 };
 
-/**
- * struct kdump_blob_sink - where a writer stores bytes
- * @store: stores @len bytes of @src at @dst, or zeroes if @src is NULL
- *
- * kdump_blob_memory stores into crash memory; KUnit simulates a crash
- * after any number of bytes.
- */
-struct kdump_blob_sink {
-	void (*store)(struct kdump_blob_sink *sink, void *dst,
-		      const void *src, size_t len);
-};
-
-extern struct kdump_blob_sink kdump_blob_memory;
+#if IS_ENABLED(CONFIG_KUNIT)
+void kdump_blob_store(void *dst, const void *src, size_t len);
+#endif
 
 /**
  * struct kdump_blob_writer - fills one slot, front to back, header last
@@ -127,7 +117,6 @@ extern struct kdump_blob_sink kdump_blob_memory;
  * @used: bytes the header and the records written so far take
  * @nr_keys: records written so far
  * @sctx: digest of the records written so far
- * @sink: where the bytes go
  */
 struct kdump_blob_writer {
 	u8 *slot;
@@ -135,7 +124,6 @@ struct kdump_blob_writer {
 	size_t used;
 	u32 nr_keys;
 	struct sha256_state sctx;
-	struct kdump_blob_sink *sink;
 };
 
 /* Appends the keys of the new set with kdump_blob_append() */
@@ -160,13 +148,12 @@ struct kdump_blob_key {
 
 size_t kdump_blob_record_size(size_t desc_len, size_t key_len);
 void kdump_blob_begin(struct kdump_blob_writer *writer, void *slot,
-		      size_t capacity, struct kdump_blob_sink *sink);
+		      size_t capacity);
 int kdump_blob_append(struct kdump_blob_writer *writer, const char *desc,
 		      const struct kdump_key_payload *payload);
 void kdump_blob_seal(struct kdump_blob_writer *writer, u64 generation);
 int kdump_blob_rewrite(struct kdump_keys_segment *seg, void *segment,
-		       struct kdump_blob_sink *sink, kdump_blob_fill_t fill,
-		       void *data);
+		       kdump_blob_fill_t fill, void *data);
 int kdump_blob_validate(const void *blob, size_t size, const char **why);
 bool kdump_blob_next(const void *blob, size_t *offset,
 		     struct kdump_blob_key *key);
@@ -175,5 +162,11 @@ const void *kdump_blob_pick_slot(const void *segment, size_t size,
 
 unsigned int kdump_keys_restore_slot(key_ref_t keyring, const void *slot,
 				     unsigned int *total);
+
+#ifdef CONFIG_KEYS_KDUMP_KUNIT_TEST
+void kdump_keys_test_damage(void *segment, size_t size);
+#else
+static inline void kdump_keys_test_damage(void *segment, size_t size) { }
+#endif
 
 #endif /* _SECURITY_KEYS_KDUMP_INTERNAL_H */

@@ -21,6 +21,7 @@
 #include <linux/string.h>
 #include <keys/kdump-type.h>
 #include <keys/user-type.h>
+#include "../internal.h"
 #include "internal.h"
 
 /* Serialises kdump_keys_live against writing and wiping the crash segment */
@@ -193,19 +194,37 @@ out:
 	return ret ? ERR_PTR(ret) : payload;
 }
 
+/*
+ * A logon key is never read back by design, yet its copy becomes a key
+ * that a capture kernel may hand to user space: converting needs more
+ * than the Search permission that found it.  The caller must own the
+ * source or hold Read permission on it, on top of CAP_SYS_ADMIN.  It was
+ * found through the caller's own keyrings, so it is possessed.
+ */
+static int kdump_key_may_convert(struct key *source)
+{
+	if (uid_eq(source->uid, current_fsuid()))
+		return 0;
+	return key_task_permission(make_key_ref(source, true), current_cred(),
+				   KEY_NEED_READ);
+}
+
 /* Take a fresh copy of the source key named by @opts, or by @desc */
 static struct kdump_key_payload *
 kdump_key_convert(const struct kdump_key_options *opts, const char *desc)
 {
 	struct kdump_key_payload *payload;
 	struct key *source;
+	int ret;
 
 	/* As request_key(2) without a callout: no upcall, expired keys skipped */
 	source = request_key(opts->source_type, opts->source ?: desc, NULL);
 	if (IS_ERR(source))
 		return ERR_CAST(source);
 
-	payload = kdump_key_copy_source(source, opts->restore);
+	ret = kdump_key_may_convert(source);
+	payload = ret ? ERR_PTR(ret) : kdump_key_copy_source(source,
+							     opts->restore);
 	key_put(source);
 	return payload;
 }
@@ -351,10 +370,15 @@ static int kdump_key_update(struct key *key, struct key_preparsed_payload *prep)
 {
 	struct kdump_key_options *opts = prep->payload.data[kdump_prep_options];
 	struct kdump_key_payload *payload;
+	int ret;
 
-	/* keyctl_update() checked the key before a revoke could win the lock */
-	if (test_bit(KEY_FLAG_REVOKED, &key->flags))
-		return -EKEYREVOKED;
+	/*
+	 * keyctl_update() checked the key before a revoke or an invalidation
+	 * could win the lock: bytes attached now would outlive them.
+	 */
+	ret = key_validate(key);
+	if (ret)
+		return ret;
 
 	if (!prep->payload.data[kdump_prep_payload]) {
 		payload = kdump_key_convert(opts, key->description);
@@ -377,7 +401,9 @@ static void kdump_key_drop(struct key *key)
 
 /*
  * The key is being garbage collected: nothing else can reach it.  Until
- * now its copy stayed in crash memory if it expired or lost its last link.
+ * now its copy stayed in crash memory if it expired or lost its last link:
+ * the collector runs at once for a lost link, and within a second of the
+ * expiry for an expired key (KEY_TYPE_INSTANT_REAP).
  */
 static void kdump_key_destroy(struct key *key)
 {
@@ -411,6 +437,8 @@ static void kdump_key_describe(const struct key *key, struct seq_file *m)
 /* No ->read: in the first kernel no copy ever goes back to user space */
 struct key_type key_type_kdump = {
 	.name			= "kdump",
+	/* Out of crash memory when it expires, not gc_delay later */
+	.flags			= KEY_TYPE_INSTANT_REAP,
 	.preparse		= kdump_key_preparse,
 	.free_preparse		= kdump_key_free_preparse,
 	.instantiate		= kdump_key_instantiate,

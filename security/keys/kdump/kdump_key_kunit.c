@@ -961,6 +961,19 @@ static void kdump_key_update_revoked_test(struct kunit *test)
 	kdump_test_expect_no_payload(test, kdump->key);
 }
 
+/* The same with an invalidation in between: no copy comes back either */
+static void kdump_key_update_invalidated_test(struct kunit *test)
+{
+	const char *desc = kdump_test_desc(test, "kunit:kdump");
+	u8 *bytes = kdump_test_bytes(test, 32, 0x11);
+	struct kdump_test_key *kdump;
+
+	kdump = kdump_test_add_pair(test, desc, bytes, 32);
+	key_invalidate(kdump->key);
+	KUNIT_EXPECT_EQ(test, kdump_test_update(kdump, ""), -ENOKEY);
+	kdump_test_expect_no_payload(test, kdump->key);
+}
+
 static void kdump_key_destroy_test(struct kunit *test)
 {
 	const char *desc = kdump_test_desc(test, "kunit:kdump");
@@ -1076,6 +1089,7 @@ static struct kunit_case kdump_key_test_cases[] = {
 	KUNIT_CASE(kdump_key_failed_update_test),
 	KUNIT_CASE(kdump_key_revoke_test),
 	KUNIT_CASE(kdump_key_update_revoked_test),
+	KUNIT_CASE(kdump_key_update_invalidated_test),
 	KUNIT_CASE(kdump_key_destroy_test),
 	KUNIT_CASE(kdump_key_free_preparse_wipes_test),
 	KUNIT_CASE(kdump_key_update_wipes_test),

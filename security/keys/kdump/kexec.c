@@ -9,19 +9,20 @@
  * segments are copied (kdump_keys_post_load()) and rewritten in place
  * whenever a kdump key changes (kdump_keys_rewrite()).  The segment is wiped
  * when its image is freed, which the kexec syscalls do with the kexec lock
- * held, and on reboot.  The key pages stay out of the kernel's mappings
- * except while they are written.
+ * held, and on reboot.  While the image is loaded, the key pages stay out
+ * of the direct map; the keys are written through a mapping of their own.
  *
  * Each key is copied once, from its payload straight into crash memory.
  */
 
 #define pr_fmt(fmt) "kdump_keys: " fmt
 
-#include <linux/io.h>
 #include <linux/kexec.h>
 #include <linux/key.h>
 #include <linux/minmax.h>
+#include <linux/mm.h>
 #include <linux/reboot.h>
+#include <linux/vmalloc.h>
 #include <keys/kdump-type.h>
 #include "internal.h"
 
@@ -38,7 +39,10 @@
  * flags below.
  */
 static struct kimage *kdump_keys_image;
-/* The key pages of kdump_keys_image are out of the kernel's mappings */
+/*
+ * The key pages of kdump_keys_image are out of the direct map.  Changed
+ * only with the kexec lock held too, by the paths that protect crash memory.
+ */
 static bool kdump_keys_hidden;
 /* The system is going down: no key goes into crash memory any more */
 static bool kdump_keys_shutdown;
@@ -126,69 +130,56 @@ static int kdump_keys_set_hidden(const struct kdump_keys_segment *seg,
 }
 
 /*
- * Are the key pages of @image out of the kernel's mappings?  Only those of
- * the loaded image ever are: kdump_keys_crashkres_protect() takes them out
- * with the rest of crash memory, so that a stray read cannot reach them.
- * memremap() of RAM hands back the direct map, so before the segment is
- * written or wiped its pages must be put back, and then taken out again.
+ * Map the segment of @seg for writing through a mapping of its own, never
+ * through the direct map.  While a capture kernel is loaded, kexec keeps
+ * crash memory read-only in the direct map and the key pages out of it,
+ * and it changes that protection with the kexec lock held, not ours: in
+ * arch_kexec_protect_crashkres(), on every load, unload and crash hotplug
+ * update.  A key change that went through the direct map would have to
+ * know that state at every instant; through a private alias it does not
+ * depend on it at all, so kexec alone owns the protection.
  */
-static bool kdump_keys_is_hidden(const struct kimage *image)
+static void *kdump_keys_map(const struct kdump_keys_segment *seg)
 {
-	return image == kdump_keys_image && kdump_keys_hidden;
-}
-
-/*
- * Map the segment of @image for writing, for as short a time as possible.
- * @hidden tells kdump_keys_unmap() whether to take the pages out again.
- */
-static void *kdump_keys_map(struct kimage *image, bool *hidden)
-{
-	struct kdump_keys_segment *seg = &image->kdump_keys;
+	unsigned int i, nr = seg->memsz >> PAGE_SHIFT;
+	struct page **pages;
 	void *segment;
 
-	*hidden = kdump_keys_is_hidden(image);
-	if (*hidden && kdump_keys_set_hidden(seg, false))
+	pages = kmalloc_array(nr, sizeof(*pages), GFP_KERNEL);
+	if (!pages)
 		return NULL;
-	segment = memremap(seg->mem, seg->memsz, MEMREMAP_WB);
-	if (!segment && *hidden)
-		kdump_keys_set_hidden(seg, true);
+	for (i = 0; i < nr; i++)
+		pages[i] = pfn_to_page(PHYS_PFN(seg->mem) + i);
+	segment = vmap(pages, nr, VM_MAP, PAGE_KERNEL);
+	kfree(pages);
 	return segment;
-}
-
-static void kdump_keys_unmap(struct kimage *image, void *segment, bool hidden)
-{
-	memunmap(segment);
-	if (hidden)
-		kdump_keys_set_hidden(&image->kdump_keys, true);
 }
 
 /* Write the live keys into the segment of @image */
 static int kdump_keys_write(struct kimage *image)
 {
-	bool hidden;
-	void *segment = kdump_keys_map(image, &hidden);
+	void *segment = kdump_keys_map(&image->kdump_keys);
 	int ret;
 
 	if (!segment)
 		return -ENOMEM;
-	ret = kdump_blob_rewrite(&image->kdump_keys, segment,
-				 &kdump_blob_memory, kdump_keys_fill, NULL);
-	kdump_keys_unmap(image, segment, hidden);
+	ret = kdump_blob_rewrite(&image->kdump_keys, segment, kdump_keys_fill,
+				 NULL);
+	vunmap(segment);
 	return ret;
 }
 
 /* Zero both slots of the segment of @image */
 static void kdump_keys_wipe(struct kimage *image)
 {
-	bool hidden;
-	void *segment = kdump_keys_map(image, &hidden);
+	void *segment = kdump_keys_map(&image->kdump_keys);
 
 	if (!segment) {
 		pr_err_ratelimited("cannot wipe the keys in crash memory\n");
 		return;
 	}
 	memzero_explicit(segment, image->kdump_keys.memsz);
-	kdump_keys_unmap(image, segment, hidden);
+	vunmap(segment);
 }
 
 /**
@@ -198,8 +189,9 @@ static void kdump_keys_wipe(struct kimage *image)
  * so that crash memory holds exactly the live keys when the change returns.
  *
  * Return: 0, -ENOSPC if they do not fit in the room reserved at load time,
- * or -ENOMEM if crash memory cannot be mapped.  Crash memory then still
- * holds the keys as they were.
+ * -EINVAL for a key a capture kernel would reject, or -ENOMEM if crash
+ * memory cannot be mapped.  Crash memory then still holds the keys as they
+ * were.
  */
 int kdump_keys_rewrite(void)
 {
@@ -241,10 +233,13 @@ void kdump_keys_forget(void)
  * last, the segment cannot split the room a large initrd needs.  kexec fills
  * it with zeroes; kdump_keys_post_load() writes the keys.
  *
- * Return: 0 or the error of kexec_add_buffer().
+ * A crash load never fails because of the keys: when the segment does not
+ * fit, the image is loaded without it and the keys stay pending.
+ *
+ * Return: true if the segment was added.
  */
-int kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
-			   unsigned long *memsz)
+bool kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
+			    unsigned long *memsz)
 {
 	struct kexec_buf kbuf = {
 		.image		= image,
@@ -264,8 +259,11 @@ int kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
 
 	kbuf.memsz = KDUMP_BLOB_NR_SLOTS * slot;
 	ret = kexec_add_buffer(&kbuf);
-	if (ret)
-		return ret;
+	if (ret) {
+		pr_warn_ratelimited("no room for the key segment in crash memory (%d): loaded without kdump keys\n",
+				    ret);
+		return false;
+	}
 
 	image->kdump_keys = (struct kdump_keys_segment) {
 		.mem = kbuf.mem,
@@ -274,7 +272,22 @@ int kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
 	};
 	*mem = kbuf.mem;
 	*memsz = kbuf.memsz;
-	return 0;
+	return true;
+}
+
+/**
+ * kdump_keys_exist - are there kdump keys to hand over?
+ *
+ * Return: true if at least one kdump key holds a volume key.
+ */
+bool kdump_keys_exist(void)
+{
+	bool exist;
+
+	mutex_lock(&kdump_keys_lock);
+	exist = !list_empty(&kdump_keys_live);
+	mutex_unlock(&kdump_keys_lock);
+	return exist;
 }
 
 /**
@@ -296,25 +309,27 @@ bool kdump_keys_is_segment(const struct kimage *image, unsigned long mem)
  * @image: the crash image, its segments copied to crash kernel memory
  *
  * From here on, every change to a kdump key is written to this image.
- *
- * Return: 0, or -ENOMEM if crash memory cannot be mapped.
+ * When the keys cannot be written (keys added since the segment was sized
+ * no longer fit, or it cannot be mapped), the image stays loaded with an
+ * empty segment and the keys stay pending: a crash load never fails
+ * because of the keys, and user space sees what was not handed over.
  */
-int kdump_keys_post_load(struct kimage *image)
+void kdump_keys_post_load(struct kimage *image)
 {
 	int ret;
 
 	if (!image->kdump_keys.memsz)
-		return 0;
+		return;
 
 	mutex_lock(&kdump_keys_lock);
+	kdump_keys_image = image;
+	kdump_keys_hidden = false;
 	ret = kdump_keys_shutdown ? 0 : kdump_keys_write(image);
-	if (!ret) {
-		kdump_keys_image = image;
-		kdump_keys_hidden = false;
-		kdump_keys_mark(!kdump_keys_shutdown);
-	}
+	if (ret)
+		pr_warn_ratelimited("cannot write the kdump keys to crash memory (%d): they stay pending\n",
+				    ret);
+	kdump_keys_mark(!ret && !kdump_keys_shutdown);
 	mutex_unlock(&kdump_keys_lock);
-	return ret;
 }
 
 /**
@@ -331,7 +346,7 @@ void kdump_keys_image_free(struct kimage *image)
 
 	mutex_lock(&kdump_keys_lock);
 	/* Leave the pages mapped: kexec may put the next image there */
-	if (kdump_keys_is_hidden(image))
+	if (image == kdump_keys_image && kdump_keys_hidden)
 		kdump_keys_set_hidden(&image->kdump_keys, false);
 	kdump_keys_wipe(image);
 	if (image == kdump_keys_image) {

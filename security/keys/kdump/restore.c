@@ -22,6 +22,7 @@
 #include <linux/io.h>
 #include <linux/key.h>
 #include <linux/keyctl.h>
+#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <keys/kdump-type.h>
@@ -29,58 +30,49 @@
 
 static void *kdump_keys_copy __initdata;
 static size_t kdump_keys_copy_size __initdata;
-static bool kdump_keys_corrupt __initdata;
 
-/* Test hook: damage the keys before they are checked, to test the rejection */
-static int __init kdump_keys_corrupt_setup(char *str)
+/* Copy the keys out of crash memory and wipe them there */
+static void __init kdump_keys_copy_out(phys_addr_t addr, size_t size)
 {
-	kdump_keys_corrupt = IS_ENABLED(CONFIG_KEYS_KDUMP_KUNIT_TEST);
-	return 1;
-}
-__setup("kdump_keys_test_corrupt", kdump_keys_corrupt_setup);
+	void *segment = memremap(addr, size, MEMREMAP_WB);
 
-bool __weak arch_kdump_keys_locate(phys_addr_t *addr, size_t *size)
-{
-	return false;
-}
-
-void __weak arch_kdump_keys_forget(void)
-{
-}
-
-static void __init kdump_keys_copy_out(const void *segment, size_t size)
-{
-	if (!is_kdump_kernel())
-		return;
-	if (size > KDUMP_BLOB_NR_SLOTS * KDUMP_BLOB_MAX_SLOT) {
-		pr_err("rejected the preserved keys: over %u KiB\n",
-		       KDUMP_BLOB_NR_SLOTS * KDUMP_BLOB_MAX_SLOT / 1024);
+	if (!segment) {
+		pr_err("cannot map the preserved keys\n");
 		return;
 	}
 	kdump_keys_copy = kvmalloc(size, GFP_KERNEL);
-	if (!kdump_keys_copy)
-		return;
-	memcpy(kdump_keys_copy, segment, size);
-	kdump_keys_copy_size = size;
+	if (kdump_keys_copy) {
+		memcpy(kdump_keys_copy, segment, size);
+		kdump_keys_copy_size = size;
+	}
+	memzero_explicit(segment, size);
+	memunmap(segment);
 }
 
-/* Before any other initcall can expose crash memory to user space */
+/*
+ * Before any other initcall can expose crash memory to user space.  Only
+ * a capture kernel takes keys, and only from a segment of a size the first
+ * kernel can have written: anything else is not touched, only forgotten.
+ * The wiped range, reserved at boot for the setup_data entry, goes back to
+ * the page allocator.
+ */
 static int __init kdump_keys_take(void)
 {
 	phys_addr_t addr;
-	void *segment;
 	size_t size;
 
 	if (!arch_kdump_keys_locate(&addr, &size))
 		return 0;
 
-	segment = memremap(addr, size, MEMREMAP_WB);
-	if (segment) {
-		kdump_keys_copy_out(segment, size);
-		memzero_explicit(segment, size);
-		memunmap(segment);
+	if (!is_kdump_kernel()) {
+		pr_err("ignored preserved keys: not a kdump kernel\n");
+	} else if (!size || !PAGE_ALIGNED(addr) || !PAGE_ALIGNED(size) ||
+		   size > KDUMP_BLOB_NR_SLOTS * KDUMP_BLOB_MAX_SLOT) {
+		pr_err("rejected the preserved keys: bad segment of %zu bytes\n",
+		       size);
 	} else {
-		pr_err("cannot map the preserved keys\n");
+		kdump_keys_copy_out(addr, size);
+		memblock_free_late(addr, size);
 	}
 	arch_kdump_keys_forget();
 	return 0;
@@ -131,9 +123,13 @@ static int kdump_keys_restore_one(key_ref_t keyring,
 	if (!desc)
 		return -ENOMEM;
 
-	key_ref = key_create_or_update(keyring, type, desc, bkey->key,
-				       bkey->key_len, KEY_PERM_UNDEF,
-				       KEY_ALLOC_NOT_IN_QUOTA);
+	/*
+	 * key_create(), not key_create_or_update(): a second record with the
+	 * same description fails with -EEXIST instead of taking over, and
+	 * possibly revoking below, the key an earlier record restored.
+	 */
+	key_ref = key_create(keyring, type, desc, bkey->key, bkey->key_len,
+			     KEY_PERM_UNDEF, KEY_ALLOC_NOT_IN_QUOTA);
 	if (IS_ERR(key_ref)) {
 		ret = PTR_ERR(key_ref);
 		goto out;
@@ -193,20 +189,6 @@ static void __init kdump_keys_restore_all(const void *slot)
 	pr_info("restored %u of %u keys\n", restored, total);
 }
 
-/* Flip a digest byte in every slot in use */
-static void __init kdump_keys_damage(void *segment, size_t size)
-{
-	size_t slot_size = size / KDUMP_BLOB_NR_SLOTS;
-	struct kdump_blob_header *hdr;
-	unsigned int i;
-
-	for (i = 0; i < KDUMP_BLOB_NR_SLOTS; i++) {
-		hdr = segment + i * slot_size;
-		if (slot_size >= sizeof(*hdr) && memchr_inv(hdr, 0, slot_size))
-			hdr->digest[0] ^= 0xff;
-	}
-}
-
 /*
  * After the key types are registered.  A segment that fails any check is
  * rejected with one log line, and the capture kernel boots on without keys.
@@ -218,8 +200,7 @@ static int __init kdump_keys_restore(void)
 
 	if (!kdump_keys_copy)
 		return 0;
-	if (kdump_keys_corrupt)
-		kdump_keys_damage(kdump_keys_copy, kdump_keys_copy_size);
+	kdump_keys_test_damage(kdump_keys_copy, kdump_keys_copy_size);
 
 	slot = kdump_blob_pick_slot(kdump_keys_copy, kdump_keys_copy_size,
 				    &why);

@@ -19,6 +19,7 @@
 #include <kunit/test.h>
 #include <linux/cred.h>
 #include <linux/err.h>
+#include <linux/init.h>
 #include <linux/key.h>
 #include <linux/keyctl.h>
 #include <linux/sched.h>
@@ -27,6 +28,35 @@
 #include <keys/user-type.h>
 #include "internal.h"
 #include "kdump_kunit.h"
+
+/*
+ * Boot parameter kdump_keys_test_corrupt: the capture kernel flips a digest
+ * byte in every slot in use of its private copy before checking it, so that
+ * a boot test sees the rejection.  Only in a kernel built with these tests.
+ */
+static bool kdump_keys_corrupt __initdata;
+
+static int __init kdump_keys_corrupt_setup(char *str)
+{
+	kdump_keys_corrupt = true;
+	return 1;
+}
+__setup("kdump_keys_test_corrupt", kdump_keys_corrupt_setup);
+
+void __init kdump_keys_test_damage(void *segment, size_t size)
+{
+	size_t slot_size = size / KDUMP_BLOB_NR_SLOTS;
+	struct kdump_blob_header *hdr;
+	unsigned int i;
+
+	if (!kdump_keys_corrupt)
+		return;
+	for (i = 0; i < KDUMP_BLOB_NR_SLOTS; i++) {
+		hdr = segment + i * slot_size;
+		if (slot_size >= sizeof(*hdr) && memchr_inv(hdr, 0, slot_size))
+			hdr->digest[0] ^= 0xff;
+	}
+}
 
 #define KDUMP_TEST_SLOT_SIZE	4096
 #define KDUMP_TEST_DESC_SIZE	32
@@ -71,8 +101,7 @@ static void kdump_test_make_slot(struct kunit *test,
 	int serial, i;
 
 	serial = atomic_inc_return(&kdump_test_serial);
-	kdump_blob_begin(&writer, tr->slot, KDUMP_TEST_SLOT_SIZE,
-			 &kdump_blob_memory);
+	kdump_blob_begin(&writer, tr->slot, KDUMP_TEST_SLOT_SIZE);
 	for (i = 0; i < KDUMP_TEST_NR_RECORDS; i++) {
 		snprintf(tr->desc[i], KDUMP_TEST_DESC_SIZE, "%s-%d",
 			 kdump_test_records[i].desc, serial);
@@ -206,23 +235,42 @@ static void kdump_restore_slot_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, kdump_test_check_records(test, tr), restored);
 }
 
-/* A record whose description is already taken by a key of another type */
+/*
+ * A record whose description is taken in the keyring, in a capture kernel
+ * by an earlier record of the same description: that key stays as it was,
+ * neither updated nor, when the record is rolled back, revoked.  The record
+ * is not restored; the others are.
+ */
 static void kdump_restore_over_existing_test(struct kunit *test)
 {
 	struct kdump_test_restore *tr = test->priv;
+	const struct user_key_payload *upayload;
 	unsigned int restored, total;
-	key_ref_t old;
+	struct key *old;
+	key_ref_t ref;
 
 	kdump_test_make_slot(test, tr);
-	old = key_create_or_update(tr->keyring, "user", tr->desc[0], "old", 3,
+	ref = key_create_or_update(tr->keyring, "user", tr->desc[0], "old", 3,
 				   KEY_PERM_UNDEF, KEY_ALLOC_NOT_IN_QUOTA);
-	KUNIT_ASSERT_FALSE(test, IS_ERR(old));
-	key_ref_put(old);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(ref));
+	old = key_ref_to_ptr(ref);
 
-	/* The user key is updated in place, as add_key(2) would do it */
 	restored = kdump_keys_restore_slot(tr->keyring, tr->slot, &total);
-	KUNIT_EXPECT_EQ(test, restored, KDUMP_TEST_NR_RECORDS);
-	KUNIT_EXPECT_EQ(test, kdump_test_check_records(test, tr), restored);
+	KUNIT_EXPECT_EQ(test, total, KDUMP_TEST_NR_RECORDS);
+	KUNIT_EXPECT_EQ(test, restored, KDUMP_TEST_NR_RECORDS - 1);
+
+	down_read(&old->sem);
+	upayload = user_key_payload_locked(old);
+	KUNIT_EXPECT_NOT_NULL(test, upayload);
+	if (upayload)
+		KUNIT_EXPECT_MEMEQ(test, upayload->data, "old", 3);
+	up_read(&old->sem);
+	KUNIT_EXPECT_NULL(test, kdump_test_find(tr, &key_type_kdump,
+						tr->desc[0]));
+	kdump_test_drop(tr, old);
+
+	KUNIT_EXPECT_EQ(test, kdump_test_check_record(test, tr, 1) +
+			kdump_test_check_record(test, tr, 2), restored);
 }
 
 static struct kunit_case kdump_restore_test_cases[] = {

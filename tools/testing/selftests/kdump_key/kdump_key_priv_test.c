@@ -284,20 +284,27 @@ TEST_F(priv, source_in_keyring_without_search)
 }
 
 /*
- * A source owned by another user, linked where root possesses it: only the
- * permissions it grants count, not who the caller is.  Converted, the kdump
- * key belongs to, and is charged to, the caller.
+ * A source owned by another user, linked where root possesses it: Search
+ * finds it, but converting takes Read on top, or ownership.  Converted,
+ * the kdump key belongs to, and is charged to, the caller.
  */
+static long other_users_source(__u32 perm)
+{
+	long src = add_source("logon", "kd:other", SESSION);
+
+	if (src < 0 || key_setperm(src, perm) || key_chown(src, NOBODY, NOBODY))
+		return -1;
+	return src;
+}
+
 TEST_F(priv, source_owned_by_other_user)
 {
 	struct key_quota root0, root1, nobody0, nobody1;
 	char desc[256];
 	long src, id, ret;
 
-	src = add_source("logon", "kd:other", SESSION);
+	src = other_users_source(KP_USR(KP_ALL));
 	ASSERT_LT(0, src);
-	ASSERT_EQ(0, key_setperm(src, KP_USR(KP_ALL)));
-	ASSERT_EQ(0, key_chown(src, NOBODY, NOBODY));
 	ret = add_kdump("kd:other", NULL, SESSION);
 	EXPECT_EQ(-EACCES, ret) {
 		TH_LOG("nobody's source, Search for nobody only: expected EACCES, got %s",
@@ -307,18 +314,27 @@ TEST_F(priv, source_owned_by_other_user)
 
 	/*
 	 * Once chowned, root cannot change the permissions of a key it does
-	 * not possess: another of nobody's keys grants the possessor Search.
+	 * not possess: other keys of nobody's grant the possessor Search, and
+	 * then Read too.
 	 */
 	ASSERT_EQ(0, key_unlink(src, SESSION));
-	src = add_source("logon", "kd:other", SESSION);
+	src = other_users_source(KP_USR(KP_ALL) | KP_POS(KP_SEARCH));
 	ASSERT_LT(0, src);
-	ASSERT_EQ(0, key_setperm(src, KP_USR(KP_ALL) | KP_POS(KP_SEARCH)));
-	ASSERT_EQ(0, key_chown(src, NOBODY, NOBODY));
+	ret = add_kdump("kd:other", NULL, SESSION);
+	EXPECT_EQ(-EACCES, ret) {
+		TH_LOG("nobody's source, Search without Read: expected EACCES, got %s",
+		       errstr(ret));
+	}
+	EXPECT_EQ(-ENOKEY, key_search(SESSION, "kdump", "kd:other"));
+
+	ASSERT_EQ(0, key_unlink(src, SESSION));
+	src = other_users_source(KP_USR(KP_ALL) | KP_POS(KP_SEARCH | KP_READ));
+	ASSERT_LT(0, src);
 	key_user_quota(0, &root0);
 	key_user_quota(NOBODY, &nobody0);
 	id = add_kdump("kd:other", NULL, SESSION);
 	ASSERT_LT(0, id) {
-		TH_LOG("nobody's source with possessor Search: %s",
+		TH_LOG("nobody's source with possessor Search and Read: %s",
 		       errstr(id));
 	}
 	key_user_quota(0, &root1);
