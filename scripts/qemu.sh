@@ -15,7 +15,8 @@
 # build/initramfs-san.cpio, whose capture kernel is the same variant) with
 # init_on_free=1 and kkt_kmemleak=1 (the guest's kmemleak scan must run).
 # QEMU_KERNEL, QEMU_INITRD, QEMU_CRASHKERNEL (default 256M) and QEMU_MEM
-# to boot other guests.
+# to boot other guests; QEMU_SMP virtual CPUs (default 2: the kernels are
+# SMP and preemptible, and races need two CPUs).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -36,11 +37,11 @@ for disk in "$@"; do
 	drives+=(-drive "file=$disk,format=raw,if=virtio,cache=unsafe")
 done
 
-log "boot $name (accel=$accel, timeout ${timeout}s): $args"
+log "boot $name (accel=$accel, ${QEMU_SMP:-2} CPUs, timeout ${timeout}s): $args"
 start=$(date +%s)
 set +e
 timeout --kill-after=10 "$timeout" \
-	qemu-system-x86_64 -accel "$accel" -cpu max -m "${QEMU_MEM:-2048}" \
+	qemu-system-x86_64 -accel "$accel" -cpu max -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-2048}" \
 	-nographic -no-reboot -monitor none -serial stdio \
 	-kernel "${QEMU_KERNEL:-$kernel}" -initrd "${QEMU_INITRD:-$initrd}" \
 	-append "console=ttyS0 panic=-1 no_timer_check crashkernel=${QEMU_CRASHKERNEL:-256M} $args" \

@@ -58,7 +58,7 @@ check() {
 # the first boot needs, with the next stage named.
 capture_cmdline() {
 	# shellcheck disable=SC2154 # set by /init
-	echo "console=ttyS0 panic=-1 no_timer_check kunit.enable=0 $(grep -o 'init_on_free=1' /proc/cmdline) $(grep -o 'kkt_kmemleak=1' /proc/cmdline) kkt_scenario=$scenario kkt_stage=$1 $2"
+	echo "console=ttyS0 panic=-1 no_timer_check nr_cpus=1 kunit.enable=0 $(grep -o 'init_on_free=1' /proc/cmdline) $(grep -o 'kkt_kmemleak=1' /proc/cmdline) kkt_scenario=$scenario kkt_stage=$1 $2"
 }
 
 # load_capture STAGE [EXTRA]: kexec_file_load the same kernel as capture kernel
