@@ -8,13 +8,19 @@
 # The results of each boot: qemu.sh fails it unless all arrive, whole
 # (first: the first kernel and, after the crash, the capture kernel)
 # shellcheck disable=SC2034 # read by expect_boot (lib.sh)
-EXPECT_first="fence-refused fence-pending fence-no-key fence-silent fence-sysfs"
+EXPECT_first="fence-quiet-without-keys fence-refused fence-pending fence-no-key fence-silent fence-sysfs"
 
 state() {
 	awk -v d="$1:" '$8 == "kdump" && $9 == d { print $NF }' /proc/keys
 }
 
 stage_first() {
+	# With no kdump key there is nothing to refuse: no notice
+	loaded=no
+	kexec -s -p /boot/bzImage-nokeys --initrd=/boot/capture.cpio \
+		--append="$(capture_cmdline none)" && kexec -s -p -u && loaded=yes
+	check fence-quiet-without-keys "load and unload with no kdump key: $loaded, $(dmesg | grep -c 'does not take kdump keys') notice(s)" \
+		sh -c "[ $loaded = yes ] && ! dmesg | grep -q 'does not take kdump keys'"
 	head -c 64 /dev/urandom > /tmp/k
 	keyctl padd logon kkt:fence @u < /tmp/k > /dev/null
 	keyctl add kdump kkt:fence "" @u > /dev/null
