@@ -182,7 +182,7 @@ if [ "$VARIANTS" != kdump-luks ]; then
 	elif grep -aq 'saved vmcore in' <<< "$capture"; then
 		result d13-plain-capture-fails fail "without kdump-luks the capture kernel dumped at crashkernel=$CRASHKERNEL (expected it to fail)"
 	elif grep -q '^KKT-RESULT d13-plain-harness fail .*; timeout after' <<< "$out"; then
-		result d13-plain-capture-fails fail "without kdump-luks, crashkernel=$CRASHKERNEL: the capture kernel hung until the timeout (${default_what:-nothing}): no evidence of the failure"
+		result d13-plain-capture-fails fail "without kdump-luks, crashkernel=$CRASHKERNEL: the boot ended only at the harness's timeout (${default_what:-nothing failed in the log}): a hang is no evidence of the failure"
 	elif [ -z "$oom" ] || ! grep -aq 'Dropping to a shell' <<< "$capture"; then
 		result d13-plain-capture-fails fail "without kdump-luks, crashkernel=$CRASHKERNEL: no dump, but not for want of memory: ${default_what:-no out-of-memory line, no drop to a shell}, see $LOGS/d13-plain.log"
 	else
