@@ -48,20 +48,7 @@ stage_first() {
 	restore_results /tmp/restore.ktap >> /tmp/faults.tap
 	cat /tmp/faults.tap
 	cd /
-	# Declared first: one result per case
-	awk '/^(not )?ok [0-9]+ / {
-		verdict = $1 == "not" ? "fail" : "pass"
-		name = $1 == "not" ? $4 : $3
-		if ($0 ~ /# SKIP/)
-			verdict = "skip"
-		names = names " faults:" name
-		lines[++n] = "KKT-RESULT faults:" name " " verdict
-	}
-	END {
-		print "KKT-EXPECT " n + 0 names
-		for (i = 1; i <= n; i++)
-			print lines[i]
-	}' /tmp/faults.tap
+	tap_results faults /tmp/faults.tap
 	# The figures for the summary; every call must have had its faults
 	total=0 calls=
 	while read -r _ _ call n; do

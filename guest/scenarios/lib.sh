@@ -31,6 +31,27 @@ expect_boot() {
 	expect $_names
 }
 
+# tap_results PREFIX FILE [nested]: declare, then print, one result per test
+# line of the TAP in FILE ("ok N name", or with nested "# ok N name" only),
+# named PREFIX:name; a "# SKIP" case is a skip
+tap_results() {
+	awk -v p="$1" -v nested="${3:-}" '
+	nested { if (!sub(/^# /, "")) next }
+	/^(not )?ok [0-9]+ / {
+		verdict = $1 == "not" ? "fail" : "pass"
+		name = $1 == "not" ? $4 : $3
+		if ($0 ~ /# SKIP/)
+			verdict = "skip"
+		names = names " " p ":" name
+		lines[++n] = "KKT-RESULT " p ":" name " " verdict
+	}
+	END {
+		print "KKT-EXPECT " n + 0 names
+		for (i = 1; i <= n; i++)
+			print lines[i]
+	}' "$2"
+}
+
 # result NAME pass|fail|skip DETAIL...: one machine-readable line for the host
 result() {
 	name=$1 verdict=$2

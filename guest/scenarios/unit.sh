@@ -12,20 +12,7 @@ stage_first() {
 	KDUMP_KEY_KERNEL=/boot/bzImage KDUMP_KEY_INITRD=/boot/capture.cpio \
 		./run_kselftest.sh > /tmp/kselftest.tap 2>&1
 	cat /tmp/kselftest.tap
-	# Declared first: one result per case
-	awk '/^# (not )?ok [0-9]+ / {
-		verdict = $2 == "not" ? "fail" : "pass"
-		name = $2 == "not" ? $5 : $4
-		if ($0 ~ /# SKIP/)
-			verdict = "skip"
-		names = names " kselftest:" name
-		lines[++n] = "KKT-RESULT kselftest:" name " " verdict
-	}
-	END {
-		print "KKT-EXPECT " n + 0 names
-		for (i = 1; i <= n; i++)
-			print lines[i]
-	}' /tmp/kselftest.tap
+	tap_results kselftest /tmp/kselftest.tap nested
 	check kselftest-run "run_kselftest.sh: $(grep -c '^ok' /tmp/kselftest.tap) program(s) ok" \
 		sh -c '! grep -q "^not ok" /tmp/kselftest.tap && grep -q "^ok" /tmp/kselftest.tap'
 	cd /

@@ -22,11 +22,11 @@
  */
 
 #include <linux/io.h>
+#include <linux/pgtable.h>
 #include <linux/set_memory.h>
 #include <linux/string.h>
 #include <linux/unaligned.h>
 #include <asm/kdump_keys.h>
-#include <asm/pgtable.h>
 #include <asm/setup.h>
 
 /* The kernel_info chunk of a kernel that takes kdump keys */

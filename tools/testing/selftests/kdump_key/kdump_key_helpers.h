@@ -287,6 +287,28 @@ static inline int key_user_quota(uid_t uid, struct key_quota *quota)
 	return ret;
 }
 
+/*
+ * key_user_quota() once the garbage collector has settled: keys of earlier
+ * tests (revoked, expired, unlinked) go away in the background.
+ */
+static inline int settled_key_quota(uid_t uid, struct key_quota *quota)
+{
+	struct key_quota last;
+	int i;
+
+	if (key_user_quota(uid, &last))
+		return -1;
+	for (i = 0; i < 50; i++) {
+		usleep(100000);
+		if (key_user_quota(uid, quota))
+			return -1;
+		if (!memcmp(quota, &last, sizeof(last)))
+			break;
+		last = *quota;
+	}
+	return 0;
+}
+
 #ifndef KDUMP_KEY_NO_HARNESS
 
 /*

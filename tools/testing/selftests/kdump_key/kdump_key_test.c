@@ -992,25 +992,6 @@ TEST_F(kdump, invalidate)
 	expect_no_secret_in_line(_metadata, id);
 }
 
-/* Waits for keys of earlier tests to be garbage collected. */
-static int settled_root_key_quota(struct key_quota *quota)
-{
-	struct key_quota last;
-	int i;
-
-	if (key_user_quota(0, &last))
-		return -1;
-	for (i = 0; i < 50; i++) {
-		usleep(100000);
-		if (key_user_quota(0, quota))
-			return -1;
-		if (!memcmp(quota, &last, sizeof(last)))
-			break;
-		last = *quota;
-	}
-	return 0;
-}
-
 /*
  * Up to the cap a capture kernel takes (NR_MANY keys in all), then ENOSPC,
  * with every key charged to root's quota.
@@ -1028,7 +1009,7 @@ TEST_F_TIMEOUT(kdump, many_keys, 90)
 		TH_LOG("cannot add a keyring: %s", errstr(ret));
 	}
 	self->ring = ret;
-	ASSERT_EQ(0, settled_root_key_quota(&before));
+	ASSERT_EQ(0, settled_key_quota(0, &before));
 	/* Live kdump keys root can see: the lines of /proc/keys with a state */
 	others = nr_kdump_lines(" restore=");
 	ASSERT_LE(0, others);
