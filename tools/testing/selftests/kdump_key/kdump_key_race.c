@@ -103,7 +103,7 @@ static void *load_thread(void *arg)
 	unsigned long n;
 
 	for (n = 0; !atomic_load(&stop); n++) {
-		if (n % 3 == 2)
+		if (n % 2)
 			count(&unloads, kexec_unload_crash());
 		else
 			count(&loads, load(cmdline));
