@@ -165,11 +165,11 @@ caught() {	# caught WHAT PATTERN: the scan reported a line matching it
 	grep -q "$2" <<< "$splats" && verdict=pass
 	echo "KKT-RESULT san:planted-scan-$1 $verdict $(grep -m1 "$2" <<< "$splats" || echo "no line matching '$2'")" >> "$RESULTS"
 }
-caught warning 'WARNING: CPU: .* at drivers/misc/lkdtm/'
+caught warning 'WARNING: CPU: .* at [./a-z0-9-]*drivers/misc/lkdtm/'
 caught kasan 'BUG: KASAN: slab-use-after-free'
 caught ubsan 'UBSAN: array-index-out-of-bounds'
 caught kmemleak 'unreferenced object'
-caught bug 'kernel BUG at drivers/misc/lkdtm/'
+caught bug 'kernel BUG at [./a-z0-9-]*drivers/misc/lkdtm/'
 if grep -q '^KKT-RESULT kmemleak-planted-first fail scan: [1-9][0-9]* unreferenced objects' "$LOGS/san-planted.results"; then
 	echo "KKT-RESULT san:planted-kmemleak-check pass the guest's kmemleak check failed on the leak" >> "$RESULTS"
 else
