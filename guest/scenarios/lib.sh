@@ -103,7 +103,7 @@ kmemleak_check() {
 	fi
 	sleep 6
 	if ! { echo scan > $f && echo scan > $f; }; then
-		result "kmemleak-$scenario-$stage" fail "echo scan > $f failed: kmemleak is off ($(dmesg | grep -o 'kmemleak: .*' | tail -1))"
+		result "kmemleak-$scenario-$stage" fail "echo scan > $f failed: kmemleak is off ($(dmesg | grep -m1 -o 'kmemleak: .*[Dd]isabled.*' || echo 'no reason in dmesg'))"
 		return
 	fi
 	cat $f
