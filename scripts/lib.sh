@@ -2,20 +2,37 @@
 # shellcheck shell=bash disable=SC2034 # the scripts that source it use them
 set -Eeuo pipefail
 
+log() { printf '==> %s\n' "$*" >&2; }
+die() { printf 'error: %s\n' "$*" >&2; exit 2; }
+
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=$TOP/build
-SRC=$BUILD/linux-source-6.12	# pristine Debian tree + our overlay and patches
-OBJ=$BUILD/obj			# kernel objects (make O=), keeps $SRC clean for kunit.py
+# The kernel base: Debian's linux-source-6.12 (the default) or, with
+# KKT_BASE=7.3, linux-source-7.3 from trixie-backports (scripts/linux-source.sh).
+# 6.12 keeps the names it always had; every other base's build outputs carry
+# BASE_TAG (build/obj-7.3, build/bzImage-7.3, build/patches-7.3.stamp).
+BASE=${KKT_BASE:-6.12}
+case $BASE in
+6.12) BASE_TAG='' ;;
+7.3) BASE_TAG=-$BASE ;;
+*) die "KKT_BASE=$BASE: the kernel base is 6.12 (the default) or 7.3" ;;
+esac
+SRC=$BUILD/linux-source-$BASE	# pristine Debian tree + our overlay and patches
+OBJ=$BUILD/obj$BASE_TAG		# kernel objects (make O=), keeps $SRC clean for kunit.py
+PATCHES=$TOP/patches/$BASE	# series + the patches it names, applied to $SRC
 LOGS=$BUILD/logs
 OVERLAY_DIRS="arch include security tools Documentation"
+
+# For the scripts that boot, test or package build/bzImage: only 6.12 yet
+base_612_only() {
+	[ "$BASE" = 6.12 ] ||
+		die "${0##*/} works on the 6.12 base only; KKT_BASE=$BASE is for make kernel and make kunit so far"
+}
 
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/kdump-key-ccache}
 # Paths relative to the clone, so that every clone shares the cache
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1
 JOBS=$(nproc)
-
-log() { printf '==> %s\n' "$*" >&2; }
-die() { printf 'error: %s\n' "$*" >&2; exit 2; }
 
 # No silent exit: a command that fails under set -e ends the script with
 # exit 2 and one line saying what failed and what to do ($HINT, which each

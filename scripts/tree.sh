@@ -1,49 +1,59 @@
 #!/bin/bash
-# Unpack Debian's linux-source-6.12 under build/, make it a git repository
-# with one baseline commit, then sync our overlay files and apply patches/.
+# Unpack Debian's linux-source-$BASE (6.12, or 7.3 with KKT_BASE=7.3; the
+# tarball from scripts/linux-source.sh) into build/linux-source-$BASE, make it
+# a git repository with one baseline commit, then sync our overlay files and
+# apply patches/$BASE/series.
 # Idempotent: unchanged files keep their timestamps, so make stays incremental.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-HINT="preparing build/linux-source-6.12 failed: see the messages above; make clean starts it again"
+HINT="preparing build/linux-source-$BASE failed: see the messages above; make clean starts it again"
 
-TARBALL=/usr/src/linux-source-6.12.tar.xz
+# The patches applied last, and the files they changed (6.12: the old names)
+STAMP=$BUILD/patches$BASE_TAG.stamp
+PATCHED=$BUILD/patched-files$BASE_TAG
 
 unpack() {
-	[ -f "$TARBALL" ] || die "$TARBALL missing: run 'make deps'"
-	log "unpacking $TARBALL"
+	local tarball ver
+	tarball=$("$TOP/scripts/linux-source.sh")
+	log "unpacking $tarball"
 	rm -rf "$SRC.tmp" && mkdir -p "$SRC.tmp"
-	tar -C "$SRC.tmp" -xf "$TARBALL" --strip-components=1
-	local ver
+	tar -C "$SRC.tmp" -xf "$tarball" --strip-components=1
 	ver=$(make -s -C "$SRC.tmp" kernelversion)
-	case $ver in 6.12.*) ;; *) die "expected a 6.12.x tree, got $ver" ;; esac
+	case $ver in "$BASE".*) ;; *) die "expected a $BASE.x tree in $tarball, got $ver" ;; esac
 	# Debian's top-level .gitignore ignores everything ("/*"): drop that
 	# packaging rule so that git sees the kernel tree and our changes.
 	sed -i '/^# Debian packaging/,$d' "$SRC.tmp/.gitignore"
+	if grep -qx '/\*' "$SRC.tmp/.gitignore"; then
+		die "$SRC.tmp/.gitignore still ignores the whole tree: update the sed in ${0##*/}"
+	fi
 	git -C "$SRC.tmp" init -q
 	git -C "$SRC.tmp" add -A
 	git -C "$SRC.tmp" -c user.name=baseline -c user.email=baseline@localhost \
-		commit -q -m "Debian linux-source-6.12 $ver (baseline)"
+		commit -q -m "Debian linux-source-$BASE $ver (baseline)"
+	rm -f "$STAMP" "$PATCHED"	# nothing of a former tree is applied here
 	mv "$SRC.tmp" "$SRC"
 }
 
 # Patched files go back to the baseline before the series is applied again,
 # but only when the series changed since the last run.
 apply_patches() {
-	local stamp=$BUILD/patches.stamp sum
-	# shellcheck disable=SC2046 # patch names have no spaces
-	sum=$(cat "$TOP/patches/series" $(sed 's|^|'"$TOP"'/patches/|' "$TOP/patches/series") | sha256sum)
-	[ -f "$stamp" ] && [ "$(cat "$stamp")" = "$sum" ] && return 0
-	if [ -f "$BUILD/patched-files" ]; then
-		xargs -r git -C "$SRC" checkout -q HEAD -- < "$BUILD/patched-files"
+	local sum p names files=()
+	[ -f "$PATCHES/series" ] || die "$PATCHES/series missing"
+	# One patch name a line; blank lines and "#" comments are skipped
+	names=$(grep -Ev '^[[:space:]]*(#|$)' "$PATCHES/series" || true)
+	for p in $names; do files+=("$PATCHES/$p"); done
+	sum=$(cat "$PATCHES/series" "${files[@]}" | sha256sum)
+	[ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$sum" ] && return 0
+	if [ -f "$PATCHED" ]; then
+		xargs -r git -C "$SRC" checkout -q HEAD -- < "$PATCHED"
 	fi
-	: > "$BUILD/patched-files"
-	while read -r p; do
-		case $p in "" | "#"*) continue ;; esac
+	: > "$PATCHED"
+	for p in $names; do
 		log "applying $p"
-		git -C "$SRC" apply --numstat "$TOP/patches/$p" | cut -f3 >> "$BUILD/patched-files"
-		git -C "$SRC" apply "$TOP/patches/$p" || die "patch $p does not apply"
-	done < "$TOP/patches/series"
-	echo "$sum" > "$stamp"
+		git -C "$SRC" apply --numstat "$PATCHES/$p" | cut -f3 >> "$PATCHED"
+		git -C "$SRC" apply "$PATCHES/$p" || die "patch $p does not apply"
+	done
+	echo "$sum" > "$STAMP"
 }
 
 [ -d "$SRC/.git" ] || unpack
