@@ -1,24 +1,30 @@
 #!/bin/bash
-# Configure (tinyconfig + config/*.config), verify that every requested
-# option survived olddefconfig, build with ccache, copy to build/bzImage.
+# Configure (tinyconfig + config/*.config + config/<base>/*.config), verify
+# that every requested option survived olddefconfig, build with ccache, copy
+# to build/bzImage.
 #   kernel.sh san    the sanitizer variant: also config/sanitize/*.config,
 #                    objects in build/obj-san, image build/bzImage-san, and
 #                    the planted-bug modules in build/planted/
+# The base is 6.12 unless KKT_BASE=7.3 (scripts/lib.sh): Debian's
+# linux-source-7.3 with config/7.3/*.config in place of config/6.12/*.config,
+# objects in build/obj-7.3, image build/bzImage-7.3 (san: build/obj-san-7.3,
+# build/bzImage-san-7.3, build/planted-7.3/).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 HINT="the kernel build failed: see the messages above; make clean starts it from nothing"
 
-FRAGMENTS=("$TOP"/config/*.config)
-IMAGE=$BUILD/bzImage SUFFIX='' TARGETS=bzImage
+FRAGMENTS=("$TOP"/config/*.config "$TOP/config/$BASE"/*.config)
+IMAGE=$BUILD/bzImage$BASE_TAG SUFFIX='' TARGETS=bzImage
 if [ "${1:-}" = san ]; then
 	FRAGMENTS+=("$TOP"/config/sanitize/*.config)
-	OBJ=$BUILD/obj-san IMAGE=$BUILD/bzImage-san SUFFIX=-san TARGETS="bzImage modules"
+	SUFFIX=-san TARGETS="bzImage modules"
+	OBJ=$BUILD/obj$SUFFIX$BASE_TAG IMAGE=$BUILD/bzImage$SUFFIX$BASE_TAG
 fi
 KMAKE=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00"
        KBUILD_BUILD_USER=kdump KBUILD_BUILD_HOST=kdump)
 
 configure() {
-	local cfg=$BUILD/config$SUFFIX.new
+	local cfg=$BUILD/config$SUFFIX$BASE_TAG.new
 	mkdir -p "$OBJ"
 	"${KMAKE[@]}" -s KCONFIG_CONFIG="$cfg" tinyconfig >/dev/null
 	grep -h '^CONFIG_' "${FRAGMENTS[@]}" >> "$cfg"
@@ -43,7 +49,7 @@ log "building kernel ($JOBS jobs, ccache in $CCACHE_DIR)"
 "${KMAKE[@]}" -s $TARGETS
 cp "$OBJ/arch/x86/boot/bzImage" "$IMAGE"
 if [ -n "$SUFFIX" ]; then
-	rm -rf "$BUILD/planted" && mkdir -p "$BUILD/planted"
-	find "$OBJ" -name '*.ko' -exec cp {} "$BUILD/planted/" \;
+	rm -rf "$BUILD/planted$BASE_TAG" && mkdir -p "$BUILD/planted$BASE_TAG"
+	find "$OBJ" -name '*.ko' -exec cp {} "$BUILD/planted$BASE_TAG/" \;
 fi
 echo "$IMAGE"
