@@ -4,6 +4,7 @@
 # Exit 0: all passed; 1: a test failed; 2: harness or boot error.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+base_612_only
 
 PASSPHRASE=kdump-demo-passphrase
 RESULTS=$LOGS/results.txt

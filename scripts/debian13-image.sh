@@ -12,6 +12,7 @@
 # initrd, for the test that searches it), env (UUID, release).  Rebuilt
 # only when an input changes; each boot sequence works on a copy.
 . "$(dirname "$0")/lib.sh"
+base_612_only
 
 variant=${1:?usage: debian13-image.sh kdump-luks|plain}
 D13=$BUILD/debian13

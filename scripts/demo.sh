@@ -2,6 +2,7 @@
 # make demo: the whole story in QEMU, told step by step.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+base_612_only
 
 PASSPHRASE=kdump-demo-passphrase
 step() { printf '\n### %s\n' "$*"; }

@@ -8,6 +8,6 @@
 "$TOP/scripts/tree.sh"
 cd "$SRC" || die "no kernel tree in $SRC"
 exec python3 tools/testing/kunit/kunit.py run --arch=x86_64 \
-	--kunitconfig=security/keys/kdump --build_dir="$BUILD/kunit" \
+	--kunitconfig=security/keys/kdump --build_dir="$BUILD/kunit$BASE_TAG" \
 	--jobs="$JOBS" --make_options CC="ccache gcc" \
 	--qemu_args="-accel ${QEMU_ACCEL:-tcg}"

@@ -13,6 +13,7 @@
 # Not at the same time as make check: both use build/.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
+base_612_only
 
 OUT=$LOGS/mutants.txt
 # As in scripts/kernel.sh.  The mutant kernels are built with make alone:
