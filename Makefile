@@ -3,6 +3,7 @@
 #   make demo     the whole story in QEMU, step by step
 #   make check    every test (KUnit, kselftests, crash scenarios, end to end)
 #   make kernel   build/bzImage only
+#                 (KKT_BASE=7.3 make kernel: build/bzImage-7.3 on Debian's 7.3)
 #   make kunit    kunit.py run of the KUnit suites (a separate x86_64 build)
 #   make deb      the kdump-luks Debian package (build/kdump-luks_*.deb)
 #   make debian13 the Debian 13 guest images (build/debian13/)
