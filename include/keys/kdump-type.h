@@ -13,7 +13,7 @@
  * version it reads (on x86 in its bzImage's kernel_info); the first kernel
  * hands keys only to a capture kernel that reads its own version.
  */
-#define KDUMP_KEYS_FORMAT_VERSION	2
+#define KDUMP_KEYS_FORMAT_VERSION	3
 
 #ifndef __ASSEMBLY__
 
@@ -58,8 +58,19 @@ void kdump_keys_crashkres_protect(bool protect);
  * (false when there are none), and forget where they are once wiped.
  */
 int arch_kdump_keys_protect(phys_addr_t mem, size_t size, bool protect);
+
 bool arch_kdump_keys_locate(phys_addr_t *addr, size_t *size);
 void arch_kdump_keys_forget(void);
+
+/*
+ * For CRASH_DM_CRYPT's configfs keys: copies of logon keys taken at load
+ * in the first kernel, restored on request in the capture kernel.
+ */
+int kdump_keys_copy_add(struct list_head *copies, const char *desc);
+void kdump_keys_copies_free(struct list_head *copies);
+void kdump_keys_copies_set(struct list_head *copies);
+bool kdump_keys_copies_exist(void);
+int kdump_keys_restore_requested(void);
 
 #else /* !CONFIG_KEYS_KDUMP */
 

@@ -2,11 +2,14 @@
 /*
  * x86 part of the kdump key type.
  *
- * A kernel built with CONFIG_KEYS_KDUMP says so in its bzImage: a "KDKY"
- * chunk in the variable part of kernel_info names the setup_data type and
- * the key segment format it reads.  kexec_file_load() hands keys only to
- * such a capture kernel; any other would leave them in memory that user
- * space can read through /sys/kernel/boot_params/setup_data.
+ * A kernel built with CONFIG_KEYS_KDUMP says so in its bzImage.  Where
+ * SETUP_KDUMP_KEYS is numbered with the other setup_data types, as in
+ * mainline, its kernel_info's setup_type_max covers it; where it lies
+ * outside them (a backport), a "KDKY" chunk in the variable part of
+ * kernel_info names the type and the key segment format it reads.
+ * kexec_file_load() hands keys only to such a capture kernel; any other
+ * would leave them in memory that user space can read through
+ * /sys/kernel/boot_params/setup_data.
  *
  * The capture kernel learns where the keys are from an indirect setup_data
  * entry (SETUP_INDIRECT | SETUP_KDUMP_KEYS) rather than from a command-line
@@ -65,7 +68,8 @@ static bool kdump_keys_find_info(const u8 *kinfo, u32 size, u32 total)
  * @kernel: the bzImage, accepted by bzImage64_probe()
  * @kernel_len: its length
  *
- * Return: true if its kernel_info announces our setup_data type and format.
+ * Return: true if its kernel_info announces our setup_data type (and, for
+ * a backport, the format).
  */
 bool kdump_keys_taken_by(const char *kernel, unsigned long kernel_len)
 {
@@ -87,6 +91,9 @@ bool kdump_keys_taken_by(const char *kernel, unsigned long kernel_len)
 	if (memcmp(kinfo, "LToP", 4) || total > kernel_len - offset ||
 	    size > total)
 		return false;
+	if (SETUP_KDUMP_KEYS <= SETUP_ENUM_MAX)
+		return size >= 16 && get_unaligned_le32(kinfo + 12) >=
+				     (SETUP_INDIRECT | SETUP_KDUMP_KEYS);
 	return kdump_keys_find_info(kinfo, size, total);
 }
 

@@ -98,6 +98,7 @@ int kdump_blob_append(struct kdump_blob_writer *writer, const char *desc,
 		     payload->keylen;
 	struct kdump_blob_record rec = {
 		.restore = payload->restore,
+		.flags = payload->flags,
 		.desc_len = cpu_to_le16(desc_len),
 		.key_len = cpu_to_le16(payload->keylen),
 	};
@@ -184,7 +185,7 @@ int kdump_blob_rewrite(struct kdump_keys_segment *seg, void *segment,
 static void kdump_blob_digest(const void *blob, u8 *digest)
 {
 	const struct kdump_blob_header *hdr = blob;
-	struct sha256_state sctx;
+	struct sha256_ctx sctx;
 
 	sha256_init(&sctx);
 	sha256_update(&sctx, blob + sizeof(*hdr),
@@ -210,7 +211,8 @@ static const char *kdump_blob_check_record(const struct kdump_blob_record *rec,
 	*size = kdump_blob_record_size(desc_len, key_len);
 	if (*size > room)
 		return "record past the end";
-	if (rec->restore >= KDUMP_RESTORE_NR || rec->reserved || rec->reserved2)
+	if (rec->restore >= KDUMP_RESTORE_NR ||
+	    rec->flags & ~KDUMP_RECORD_FLAGS || rec->reserved2)
 		return "bad record flags";
 	if (memchr(rec->data, '\0', desc_len))
 		return "NUL in description";
@@ -307,6 +309,7 @@ bool kdump_blob_next(const void *blob, size_t *offset,
 	key->desc = (const char *)rec->data;
 	key->key = rec->data + key->desc_len;
 	key->restore = rec->restore;
+	key->flags = rec->flags;
 	*offset += kdump_blob_record_size(key->desc_len, key->key_len);
 	return true;
 }

@@ -117,7 +117,7 @@ static u8 *kdump_test_blob(struct kunit *test, size_t size,
 static void kdump_test_reseal(u8 *blob)
 {
 	struct kdump_blob_header *hdr = (void *)blob;
-	struct sha256_state sctx;
+	struct sha256_ctx sctx;
 
 	sha256_init(&sctx);
 	sha256_update(&sctx, blob + sizeof(*hdr),
@@ -446,9 +446,9 @@ static const struct kdump_blob_corruption kdump_blob_corruptions[] = {
 		.width = 1, .value = 0xff, .reseal = true,
 		.why = "bad record flags",
 	}, {
-		.desc = "reserved set",
-		.offset = KDUMP_TEST_R0(reserved),
-		.width = 1, .value = 1, .reseal = true,
+		.desc = "unknown record flag set",
+		.offset = KDUMP_TEST_R0(flags),
+		.width = 1, .value = KDUMP_RECORD_FLAGS + 1, .reseal = true,
 		.why = "bad record flags",
 	}, {
 		.desc = "reserved2 set",

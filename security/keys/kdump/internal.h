@@ -38,6 +38,7 @@ enum kdump_key_restore {
  * @key: the key holding this payload, valid while on kdump_keys_live
  * @state: enum kdump_key_state, read locklessly by ->describe
  * @restore: enum kdump_key_restore, type recreated in the capture kernel
+ * @flags: KDUMP_RECORD_* flags of its record in the blob
  * @keylen: length of @keydata
  * @keydata: the volume key
  */
@@ -47,8 +48,24 @@ struct kdump_key_payload {
 	struct key *key;
 	u8 state;
 	u8 restore;
+	u8 flags;
 	u16 keylen;
 	u8 keydata[] __counted_by(keylen);
+};
+
+/**
+ * struct kdump_key_copy - a key copied once, when a crash image is loaded
+ * @node: entry in kdump_keys_copies, or in a list being built
+ * @desc: description of the logon key it was copied from
+ * @payload: the copy, restored in the capture kernel on request
+ *
+ * The copies of CRASH_DM_CRYPT's configfs keys: they go into the same key
+ * segment as the kdump keys, and are never updated in place.
+ */
+struct kdump_key_copy {
+	struct list_head node;
+	char *desc;
+	struct kdump_key_payload *payload;
 };
 
 /*
@@ -58,6 +75,9 @@ struct kdump_key_payload {
  */
 extern struct mutex kdump_keys_lock;
 extern struct list_head kdump_keys_live;
+extern struct list_head kdump_keys_copies;
+
+struct kdump_key_payload *kdump_key_copy_logon(const char *desc);
 
 int kdump_key_vet_description(const char *desc);
 const char *kdump_key_restore_name(enum kdump_key_restore restore);
@@ -97,9 +117,16 @@ struct kdump_blob_header {
 	u8 digest[SHA256_DIGEST_SIZE];
 };
 
+/*
+ * A record restored only when user space asks, through configfs
+ * (CRASH_DM_CRYPT's "restore"), not at boot
+ */
+#define KDUMP_RECORD_ON_REQUEST	0x01
+#define KDUMP_RECORD_FLAGS	KDUMP_RECORD_ON_REQUEST
+
 struct kdump_blob_record {
 	u8 restore;
-	u8 reserved;
+	u8 flags;
 	__le16 desc_len;
 	__le16 key_len;
 	__le16 reserved2;
@@ -123,7 +150,7 @@ struct kdump_blob_writer {
 	size_t capacity;
 	size_t used;
 	u32 nr_keys;
-	struct sha256_state sctx;
+	struct sha256_ctx sctx;
 };
 
 /* Appends the keys of the new set with kdump_blob_append() */
@@ -137,6 +164,7 @@ typedef int (*kdump_blob_fill_t)(struct kdump_blob_writer *writer,
  * @key: key bytes
  * @key_len: length of @key
  * @restore: enum kdump_key_restore
+ * @flags: KDUMP_RECORD_* flags
  */
 struct kdump_blob_key {
 	const char *desc;
@@ -144,6 +172,7 @@ struct kdump_blob_key {
 	const u8 *key;
 	size_t key_len;
 	enum kdump_key_restore restore;
+	u8 flags;
 };
 
 size_t kdump_blob_record_size(size_t desc_len, size_t key_len);
@@ -162,6 +191,7 @@ const void *kdump_blob_pick_slot(const void *segment, size_t size,
 
 unsigned int kdump_keys_restore_slot(key_ref_t keyring, const void *slot,
 				     unsigned int *total);
+int kdump_keys_restore_on_request(key_ref_t keyring, const void *slot);
 
 #ifdef CONFIG_KEYS_KDUMP_KUNIT_TEST
 void kdump_keys_test_damage(void *segment, size_t size);

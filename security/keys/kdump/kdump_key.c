@@ -229,6 +229,30 @@ kdump_key_convert(const struct kdump_key_options *opts, const char *desc)
 	return payload;
 }
 
+/**
+ * kdump_key_copy_logon - copy a logon key once, for configfs
+ * @desc: description of the logon key, found as request_key(2) would
+ *
+ * The same lookup and permission check as a kdump key's conversion; the
+ * copy is restored in the capture kernel only on request.
+ *
+ * Return: the new payload, or an ERR_PTR().
+ */
+struct kdump_key_payload *kdump_key_copy_logon(const char *desc)
+{
+	struct kdump_key_options opts = {
+		.source = (char *)desc,
+		.source_type = &key_type_logon,
+		.restore = KDUMP_RESTORE_USER,
+	};
+	struct kdump_key_payload *payload;
+
+	payload = kdump_key_convert(&opts, desc);
+	if (!IS_ERR(payload))
+		payload->flags = KDUMP_RECORD_ON_REQUEST;
+	return payload;
+}
+
 /*
  * Parse the options and copy the source key.  No lock is held: the source
  * is looked up here, in the caller's context.  KEYCTL_UPDATE does not tell

@@ -53,10 +53,14 @@ static bool kdump_key_is_live(const struct key *key)
 	return refcount_read(&key->usage) && !key_validate(key);
 }
 
-/* Bytes one slot needs for the live keys, and how many there are */
+/* Copies of configfs keys, replaced when a crash image is loaded */
+LIST_HEAD(kdump_keys_copies);
+
+/* Bytes one slot needs for the live keys and copies, and how many */
 static size_t kdump_keys_blob_size(unsigned int *nr)
 {
 	struct kdump_key_payload *payload;
+	struct kdump_key_copy *copy;
 	size_t size = sizeof(struct kdump_blob_header);
 
 	*nr = 0;
@@ -65,6 +69,11 @@ static size_t kdump_keys_blob_size(unsigned int *nr)
 			continue;
 		size += kdump_blob_record_size(strlen(payload->key->description),
 					       payload->keylen);
+		(*nr)++;
+	}
+	list_for_each_entry(copy, &kdump_keys_copies, node) {
+		size += kdump_blob_record_size(strlen(copy->desc),
+					       copy->payload->keylen);
 		(*nr)++;
 	}
 	return size;
@@ -89,6 +98,7 @@ int kdump_keys_check_limits(void)
 static int kdump_keys_fill(struct kdump_blob_writer *writer, void *data)
 {
 	struct kdump_key_payload *payload;
+	struct kdump_key_copy *copy;
 	int ret;
 
 	list_for_each_entry(payload, &kdump_keys_live, node) {
@@ -96,6 +106,11 @@ static int kdump_keys_fill(struct kdump_blob_writer *writer, void *data)
 			continue;
 		ret = kdump_blob_append(writer, payload->key->description,
 					payload);
+		if (ret)
+			return ret;
+	}
+	list_for_each_entry(copy, &kdump_keys_copies, node) {
+		ret = kdump_blob_append(writer, copy->desc, copy->payload);
 		if (ret)
 			return ret;
 	}
@@ -278,14 +293,15 @@ bool kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
 /**
  * kdump_keys_exist - are there kdump keys to hand over?
  *
- * Return: true if at least one kdump key holds a volume key.
+ * Return: true if at least one kdump key or copy holds a volume key.
  */
 bool kdump_keys_exist(void)
 {
 	bool exist;
 
 	mutex_lock(&kdump_keys_lock);
-	exist = !list_empty(&kdump_keys_live);
+	exist = !list_empty(&kdump_keys_live) ||
+		!list_empty(&kdump_keys_copies);
 	mutex_unlock(&kdump_keys_lock);
 	return exist;
 }

@@ -4,7 +4,9 @@
  * init runs, in root's user keyring: a key of the type chosen with
  * "restore=" holding the volume key, so that dm-crypt and cryptsetup find
  * it unmodified, and a kdump key of the same description that /proc/keys
- * shows as "restored".
+ * shows as "restored".  Records of CRASH_DM_CRYPT's configfs keys wait
+ * for user space to ask (kdump_keys_restore_requested()), as they always
+ * have.
  *
  * As early as possible the keys are copied out of crash memory into one
  * private buffer, and wiped there, and the architecture forgets where they
@@ -22,7 +24,6 @@
 #include <linux/io.h>
 #include <linux/key.h>
 #include <linux/keyctl.h>
-#include <linux/memblock.h>
 #include <linux/mm.h>
 #include <linux/slab.h>
 #include <keys/kdump-type.h>
@@ -72,7 +73,7 @@ static int __init kdump_keys_take(void)
 		       size);
 	} else {
 		kdump_keys_copy_out(addr, size);
-		memblock_free_late(addr, size);
+		free_reserved_area(__va(addr), __va(addr + size), -1, NULL);
 	}
 	arch_kdump_keys_forget();
 	return 0;
@@ -149,7 +150,7 @@ out:
  * kdump_keys_restore_slot - recreate the keys of a slot
  * @keyring: the keyring that receives them
  * @slot: a slot that kdump_blob_pick_slot() chose
- * @total: set to the number of records in @slot
+ * @total: set to the number of records in @slot restored at boot
  *
  * Not __init, so that KUnit can run it with allocations failing.
  *
@@ -164,6 +165,8 @@ unsigned int kdump_keys_restore_slot(key_ref_t keyring, const void *slot,
 
 	*total = 0;
 	while (kdump_blob_next(slot, &offset, &bkey)) {
+		if (bkey.flags & KDUMP_RECORD_ON_REQUEST)
+			continue;
 		(*total)++;
 		if (!kdump_keys_restore_one(keyring, &bkey))
 			restored++;
@@ -190,11 +193,100 @@ static void __init kdump_keys_restore_all(const void *slot)
 }
 
 /*
+ * The private copy, kept while it holds records restored on request.
+ * kdump_keys_held_slot is the validated slot in it.
+ */
+static DEFINE_MUTEX(kdump_keys_held_lock);
+static void *kdump_keys_held;
+static size_t kdump_keys_held_size;
+static const void *kdump_keys_held_slot;
+
+static unsigned int kdump_keys_count_on_request(const void *slot)
+{
+	struct kdump_blob_key bkey;
+	unsigned int nr = 0;
+	size_t offset = 0;
+
+	while (kdump_blob_next(slot, &offset, &bkey))
+		nr += !!(bkey.flags & KDUMP_RECORD_ON_REQUEST);
+	return nr;
+}
+
+/**
+ * kdump_keys_restore_on_request - recreate the records restored on request
+ * @keyring: the keyring that receives them
+ * @slot: a slot that kdump_blob_pick_slot() chose
+ *
+ * As CRASH_DM_CRYPT has always restored them: user keys, in quota.  Not
+ * static, so that KUnit can run it.
+ *
+ * Return: 0, or the error of the first key that could not be created.
+ */
+int kdump_keys_restore_on_request(key_ref_t keyring, const void *slot)
+{
+	struct kdump_blob_key bkey;
+	size_t offset = 0;
+	key_ref_t key_ref;
+	char *desc;
+
+	while (kdump_blob_next(slot, &offset, &bkey)) {
+		if (!(bkey.flags & KDUMP_RECORD_ON_REQUEST))
+			continue;
+		desc = kmemdup_nul(bkey.desc, bkey.desc_len, GFP_KERNEL);
+		if (!desc)
+			return -ENOMEM;
+		key_ref = key_create_or_update(keyring, "user", desc, bkey.key,
+					       bkey.key_len, KEY_USR_ALL,
+					       KEY_ALLOC_IN_QUOTA);
+		kfree(desc);
+		if (IS_ERR(key_ref))
+			return PTR_ERR(key_ref);
+		key_ref_put(key_ref);
+	}
+	return 0;
+}
+
+/**
+ * kdump_keys_restore_requested - restore the configfs keys on request
+ *
+ * Creates a user key for each record of a configfs key in the caller's
+ * user keyring.  Once they are all restored the private copy is wiped.
+ *
+ * Return: 0 (also when there is nothing to restore), or the error of the
+ * keyring lookup or of a key's creation; the copy is then kept.
+ */
+int kdump_keys_restore_requested(void)
+{
+	key_ref_t keyring;
+	int ret = 0;
+
+	mutex_lock(&kdump_keys_held_lock);
+	if (!kdump_keys_held)
+		goto out;
+	keyring = lookup_user_key(KEY_SPEC_USER_KEYRING, KEY_LOOKUP_CREATE,
+				  KEY_NEED_WRITE);
+	if (IS_ERR(keyring)) {
+		ret = PTR_ERR(keyring);
+		goto out;
+	}
+	ret = kdump_keys_restore_on_request(keyring, kdump_keys_held_slot);
+	key_ref_put(keyring);
+	if (!ret) {
+		kvfree_sensitive(kdump_keys_held, kdump_keys_held_size);
+		kdump_keys_held = NULL;
+	}
+out:
+	mutex_unlock(&kdump_keys_held_lock);
+	return ret;
+}
+
+/*
  * After the key types are registered.  A segment that fails any check is
  * rejected with one log line, and the capture kernel boots on without keys.
  */
 static int __init kdump_keys_restore(void)
 {
+	unsigned int on_request = 0;
 	const void *slot;
 	const char *why;
 
@@ -204,12 +296,24 @@ static int __init kdump_keys_restore(void)
 
 	slot = kdump_blob_pick_slot(kdump_keys_copy, kdump_keys_copy_size,
 				    &why);
-	if (slot)
+	if (slot) {
 		kdump_keys_restore_all(slot);
-	else
+		on_request = kdump_keys_count_on_request(slot);
+	} else {
 		pr_err("rejected the preserved keys: %s\n", why);
+	}
 
-	kvfree_sensitive(kdump_keys_copy, kdump_keys_copy_size);
+	if (on_request) {
+		pr_info("keeping %u configfs keys until they are restored\n",
+			on_request);
+		mutex_lock(&kdump_keys_held_lock);
+		kdump_keys_held = kdump_keys_copy;
+		kdump_keys_held_size = kdump_keys_copy_size;
+		kdump_keys_held_slot = slot;
+		mutex_unlock(&kdump_keys_held_lock);
+	} else {
+		kvfree_sensitive(kdump_keys_copy, kdump_keys_copy_size);
+	}
 	kdump_keys_copy = NULL;
 	return 0;
 }

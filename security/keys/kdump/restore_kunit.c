@@ -273,9 +273,53 @@ static void kdump_restore_over_existing_test(struct kunit *test)
 			kdump_test_check_record(test, tr, 2), restored);
 }
 
+/*
+ * A record of a configfs key waits: the boot restore leaves it out, and
+ * the restore on request makes it a user key, with no kdump key, and
+ * leaves the other records alone.
+ */
+static void kdump_restore_on_request_test(struct kunit *test)
+{
+	const struct kdump_test_blob_key *rec = &kdump_test_records[0];
+	struct kdump_test_restore *tr = test->priv;
+	struct kdump_key_payload *payload;
+	struct kdump_blob_writer writer;
+	unsigned int restored, total;
+	const char *why = NULL;
+	struct key *key;
+
+	snprintf(tr->desc[0], KDUMP_TEST_DESC_SIZE, "kunit:req-%d",
+		 atomic_inc_return(&kdump_test_serial));
+	payload = kdump_test_payload(test, rec);
+	payload->flags = KDUMP_RECORD_ON_REQUEST;
+	kdump_blob_begin(&writer, tr->slot, KDUMP_TEST_SLOT_SIZE);
+	KUNIT_ASSERT_EQ(test, kdump_blob_append(&writer, tr->desc[0], payload),
+			0);
+	kdump_blob_seal(&writer, 1);
+	KUNIT_ASSERT_EQ_MSG(test, kdump_blob_validate(tr->slot,
+						      KDUMP_TEST_SLOT_SIZE,
+						      &why), 0, "%s", why);
+
+	restored = kdump_keys_restore_slot(tr->keyring, tr->slot, &total);
+	KUNIT_EXPECT_EQ(test, total, 0);
+	KUNIT_EXPECT_EQ(test, restored, 0);
+	KUNIT_EXPECT_NULL(test, kdump_test_find(tr, &key_type_user,
+						tr->desc[0]));
+
+	KUNIT_EXPECT_EQ(test, kdump_keys_restore_on_request(tr->keyring,
+							    tr->slot), 0);
+	key = kdump_test_find(tr, &key_type_user, tr->desc[0]);
+	KUNIT_ASSERT_NOT_NULL(test, key);
+	kdump_test_expect_volume_key(test, key, rec);
+	kdump_test_drop(tr, key);
+	KUNIT_EXPECT_NULL(test, kdump_test_find(tr, &key_type_kdump,
+						tr->desc[0]));
+}
+
 static struct kunit_case kdump_restore_test_cases[] = {
 	KUNIT_CASE(kdump_restore_slot_test),
 	KUNIT_CASE(kdump_restore_over_existing_test),
+	KUNIT_CASE(kdump_restore_on_request_test),
 	{}
 };
 
