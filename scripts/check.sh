@@ -28,7 +28,13 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  san:planted-scan-kasan san:planted-scan-ubsan
 	  san:planted-scan-kmemleak san:planted-scan-bug
 	  san:planted-kmemleak-check
-	  kunit-ktap san:kunit-ktap capture-initramfs-no-passphrase"
+	  kunit-ktap san:kunit-ktap capture-initramfs-no-passphrase
+	  7.3:kunit-ktap 7.3:kunit:kdump_restore_slot_test 7.3:kselftest-run
+	  7.3:keys-log-line 7.3:keys-late-restored 7.3:fence-sysfs
+	  7.3:live-all-or-nothing 7.3:race-rounds 7.3:race-restored-set
+	  7.3:cfg-reuse-reload 7.3:cfg-restore 7.3:cfg-open-configfs
+	  7.3:cfg-open-kdump 7.3:cfg-dump 7.3:cfg-no-key-bytes-logged
+	  7.3:regress-copies-never-wiped 7.3:regress-cmdline-accounting"
 # The Debian 13 boots (scripts/debian13.sh); KKT_DEBIAN13=0 leaves them out
 KKT_DEBIAN13=${KKT_DEBIAN13:-1}
 [ "$KKT_DEBIAN13" = 1 ] && REQUIRED="$REQUIRED
@@ -182,6 +188,30 @@ verdict=pass
 scan=$("$TOP/scripts/key-scan.py" "$LOGS/exposure.log" "$LOGS"/*.log 2>&1) || verdict=fail
 echo "KKT-RESULT exposure-no-key-in-logs $verdict $(echo "$scan" | tail -1)" >> "$RESULTS"
 
+# The 7.3 base (KKT_BASE=7.3): the kdump key type and CRASH_DM_CRYPT's
+# configfs as one mechanism.  Its results are named 7.3:<name>.
+b73_boot() {	# b73_boot NAME ARGS [DISK...]: boot the 7.3 kernel
+	local name=$1 out=$LOGS/7.3-$1.results rc=0
+	shift
+	KKT_BASE=7.3 "$TOP/scripts/qemu.sh" "7.3-$name" "$@" > "$out" || rc=$?
+	sed '/^KKT-RESULT 7.3-/!s/^KKT-RESULT /KKT-RESULT 7.3:/' "$out" >> "$RESULTS"
+	[ $rc -ne 2 ] || harness_error=1
+}
+KKT_BASE=7.3 "$TOP/scripts/kernel.sh" >/dev/null
+KKT_BASE=7.3 "$TOP/scripts/initramfs.sh" >/dev/null
+b73_boot unit "kkt_scenario=unit"
+kunit "$LOGS/7.3-unit.log" 7.3:kunit
+b73_boot keys "kunit.enable=0 kkt_scenario=keys"
+b73_boot fence "kunit.enable=0 kkt_scenario=fence"
+b73_boot live "kunit.enable=0 crashkernel=96M kkt_scenario=live"
+b73_boot regress "kunit.enable=0 kkt_scenario=regress"
+QEMU_TIMEOUT=600 b73_boot race "kunit.enable=0 kkt_scenario=race"
+# Fresh copies of the two LUKS2 disks: kdump-utils' sequence on configfs
+disks=$("$TOP/scripts/disks.sh")
+# shellcheck disable=SC2086 # $disks: two paths, split on purpose
+QEMU_TIMEOUT=600 b73_boot configfs \
+	"kunit.enable=0 kkt_scenario=configfs kkt_pass=$PASSPHRASE" $disks
+
 # Debian 13: a real system with kdump-tools and the kdump-luks package
 if [ "$KKT_DEBIAN13" = 1 ]; then
 	"$TOP/scripts/debian13.sh" >> "$RESULTS" || [ $? -ne 2 ] || harness_error=1
@@ -208,11 +238,11 @@ no_passphrase() {	# no_passphrase INITRAMFS: prints a problem, if any
 	fi
 	rm -rf "$dir"
 }
-problems=$(for img in "$BUILD/initramfs.cpio" "$BUILD/initramfs-san.cpio"; do no_passphrase "$img"; done)
+problems=$(for img in "$BUILD/initramfs.cpio" "$BUILD/initramfs-san.cpio" "$BUILD/initramfs-7.3.cpio"; do no_passphrase "$img"; done)
 if [ -n "$problems" ]; then
 	echo "KKT-RESULT capture-initramfs-no-passphrase fail $(paste -sd ';' - <<< "$problems")" >> "$RESULTS"
 else
-	echo "KKT-RESULT capture-initramfs-no-passphrase pass the capture.cpio that both first kernels loaded, unpacked: no passphrase (a planted one is found)" >> "$RESULTS"
+	echo "KKT-RESULT capture-initramfs-no-passphrase pass the capture.cpio that the three first kernels loaded, unpacked: no passphrase (a planted one is found)" >> "$RESULTS"
 fi
 for name in $REQUIRED; do
 	grep -q "^KKT-RESULT $name pass" "$RESULTS" ||

@@ -8,12 +8,20 @@
 # Uncompressed: unpacking is faster than gunzip under TCG.
 #   initramfs.sh san    build/initramfs-san.cpio with build/bzImage-san and,
 #                       in /lib/planted, the planted-bug modules
+# With KKT_BASE=7.3: build/initramfs-7.3.cpio with build/bzImage-7.3, and in
+# /opt/trixie Debian 13's cryptsetup 2.7 and kexec-tools 2.0.29 (from the
+# Debian 13 root filesystem, scripts/debian13-rootfs.sh), which the
+# configfs scenario needs: kdump-utils' options --link-vk-to-keyring and
+# --volume-key-keyring, and kexec -d setting KEXEC_FILE_DEBUG.  The
+# capture archive leaves them out (14 MiB more would not unpack in a
+# capture kernel in crashkernel=96M); /boot/trixie.cpio holds them alone,
+# for the configfs scenario to append.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 HINT="building the initramfs failed: a program or library is missing? run make deps"
 
-KERNEL=$BUILD/bzImage OUT=$BUILD/initramfs.cpio
-[ "${1:-}" = san ] && KERNEL=$BUILD/bzImage-san OUT=$BUILD/initramfs-san.cpio
+KERNEL=$BUILD/bzImage$BASE_TAG OUT=$BUILD/initramfs$BASE_TAG.cpio
+[ "${1:-}" = san ] && KERNEL=$BUILD/bzImage-san$BASE_TAG OUT=$BUILD/initramfs-san$BASE_TAG.cpio
 
 ROOT=$BUILD/rootfs
 BINS="/usr/bin/keyctl /usr/sbin/cryptsetup /usr/sbin/dmsetup /usr/sbin/kexec
@@ -44,6 +52,24 @@ echo 'root:x:0:0:root:/root:/bin/sh' > "$ROOT/etc/passwd"
 echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> "$ROOT/etc/passwd"
 echo 'root:x:0:' > "$ROOT/etc/group"
 
+# trixie_tools ROOTFS: Debian 13's programs under /opt/trixie, each with the
+# libraries its own loader resolves and a wrapper that runs that loader
+trixie_tools() {
+	local d=$ROOT/opt/trixie f lib
+	mkdir -p "$d/bin" "$d/lib"
+	for f in /usr/sbin/cryptsetup /usr/sbin/kexec; do
+		cp "$1$f" "$d/bin/"
+		for lib in $(chroot "$1" ldd "$f" | grep -o '/[^ ]*'); do
+			cp -L "$1$lib" "$d/lib/"
+		done
+		cp -L "$1/usr/lib/x86_64-linux-gnu/libgcc_s.so.1" "$d/lib/"
+		printf '#!/bin/sh\nexec /opt/trixie/lib/ld-linux-x86-64.so.2 --library-path /opt/trixie/lib /opt/trixie/bin/%s "$@"\n' \
+			"${f##*/}" > "$d/${f##*/}"
+		chmod 755 "$d/${f##*/}"
+	done
+}
+[ "$BASE" = 7.3 ] && trixie_tools "$("$TOP/scripts/debian13-rootfs.sh")"
+
 cp -r "$TOP/guest/." "$ROOT/"
 chmod 755 "$ROOT/init" "$ROOT"/scenarios/*.sh
 if [ -d "$BUILD/kselftest" ]; then
@@ -51,16 +77,24 @@ if [ -d "$BUILD/kselftest" ]; then
 fi
 [ -f "$BUILD/disks.env" ] && cp "$BUILD/disks.env" "$ROOT/etc/disks.env"
 
-mkcpio() { (cd "$1" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) > "$2"; }
-mkcpio "$ROOT" "$BUILD/capture.cpio"
+# mkcpio DIR OUT [PRUNE]: DIR's tree, less ./PRUNE, as a newc archive
+mkcpio() {
+	(cd "$1" && find . -path "./${3:-/}" -prune -o -print | LC_ALL=C sort |
+		cpio -o -H newc --quiet) > "$2"
+}
+mkcpio "$ROOT" "$BUILD/capture$BASE_TAG.cpio" opt/trixie
+if [ "$BASE" = 7.3 ]; then
+	(cd "$ROOT" && find opt | LC_ALL=C sort | cpio -o -H newc --quiet) > "$BUILD/trixie.cpio"
+	cp "$BUILD/trixie.cpio" "$ROOT/boot/trixie.cpio"
+fi
 cp "$KERNEL" "$ROOT/boot/bzImage"
 # The planted-bug modules (scripts/kernel.sh san), for the planted scenario
 if [ "${1:-}" = san ]; then
 	mkdir -p "$ROOT/lib/planted"
-	cp "$BUILD"/planted/*.ko "$ROOT/lib/planted/"
+	cp "$BUILD"/planted"$BASE_TAG"/*.ko "$ROOT/lib/planted/"
 fi
 # The same kernel minus its "takes kdump keys" mark, for the fence scenario
 "$TOP/scripts/nokeys-bzimage.py" "$KERNEL" "$ROOT/boot/bzImage-nokeys"
-cp "$BUILD/capture.cpio" "$ROOT/boot/capture.cpio"
+cp "$BUILD/capture$BASE_TAG.cpio" "$ROOT/boot/capture.cpio"
 mkcpio "$ROOT" "$OUT"
-ls -la "$BUILD/capture.cpio" "$OUT"
+ls -la "$BUILD/capture$BASE_TAG.cpio" "$OUT"

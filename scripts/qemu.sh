@@ -26,10 +26,10 @@ accel=${QEMU_ACCEL:-tcg}
 timeout=${QEMU_TIMEOUT:-300}
 log=$LOGS/$name.log
 mkdir -p "$LOGS"
-kernel=$BUILD/bzImage initrd=$BUILD/initramfs.cpio
+kernel=$BUILD/bzImage$BASE_TAG initrd=$BUILD/initramfs$BASE_TAG.cpio
 cpu=max
 if [ "${KKT_KERNEL:-}" = san ]; then
-	kernel=$BUILD/bzImage-san initrd=$BUILD/initramfs-san.cpio
+	kernel=$BUILD/bzImage-san$BASE_TAG initrd=$BUILD/initramfs-san$BASE_TAG.cpio
 	args="init_on_free=1 kkt_kmemleak=1 $args"
 	# 4-level paging: with 5-level, KASAN's bound of the kernel half
 	# (__VIRTUAL_MASK_SHIFT) reads the LA57 bit of boot_cpu_data, which

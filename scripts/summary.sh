@@ -5,7 +5,10 @@
 # counted apart: a re-run is an assertion the fast kernel (or the host)
 # made too, under the same name, run again with the sanitizers watching;
 # the others are assertions of their own (fault injection, the planted
-# bugs, the kmemleak scans, the restore's KUnit suite).
+# bugs, the kmemleak scans, the restore's KUnit suite).  The 7.3 base's
+# results (7.3:<name>, 7.3-<boot>-...) are counted apart in the same way:
+# the same assertion on the other kernel base, or one of its own (the
+# configfs sequence).
 #   summary.sh RESULTS LOGDIR
 results=$1 logs=$2
 
@@ -23,23 +26,29 @@ function category(n) {
 	if (n ~ /^regress/) return "regressions (CRASH_DM_CRYPT bugs)"
 	if (n ~ /^exposure/) return "privilege and exposure"
 	if (n ~ /^planted/) return "planted bugs"
+	if (n ~ /^cfg-/) return "configfs (kdump-utils sequence)"
 	if (n ~ /^required:/) return "required results"
 	if (n ~ /^(deps:|shellcheck|capture-initramfs)/) return "host (deps.sh, shellcheck, initramfs)"
 	return "crash, keys, corrupt, end to end"
 }
 # First pass: the names of the fast kernel and the host
-NR == FNR { if ($1 == "KKT-RESULT" && $2 !~ /^san[-:]/) plain[$2] = 1; next }
+NR == FNR { if ($1 == "KKT-RESULT" && $2 !~ /^(san|7\.3)[-:]/) plain[$2] = 1; next }
 $1 == "KKT-RESULT" {
 	n = $2
 	kind = "distinct"
 	if (sub(/^san:/, "", n) || sub(/^san-/, "", n))
 		kind = n in plain ? "rerun" : "sanonly"
+	else if (sub(/^7\.3:/, "", n) || sub(/^7\.3-/, "", n))
+		kind = n in plain ? "base" : "baseonly"
 	c = category(n)
 	c = kind == "rerun" ? c " [sanitizer re-run]" : kind == "sanonly" ? c " [sanitizer only]" : c
+	c = kind == "base" ? c " [7.3 re-run]" : kind == "baseonly" ? c " [7.3 only]" : c
 	if (!(c in pass)) { order[++nc] = c; pass[c] = fail[c] = 0 }
 	ok = $3 == "pass"
 	if (ok) pass[c]++; else fail[c]++
-	if (kind == "rerun") { rp += ok; rf += !ok } else { dp += ok; df += !ok }
+	if (kind == "rerun") { rp += ok; rf += !ok }
+	else if (kind == "base") { bp += ok; bf += !ok }
+	else { dp += ok; df += !ok }
 }
 END {
 	printf "%-56s %6s %6s\n", "results", "pass", "fail"
@@ -47,6 +56,7 @@ END {
 		printf "%-56s %6d %6d\n", order[i], pass[order[i]], fail[order[i]]
 	printf "%-56s %6d %6d\n", "distinct assertions", dp, df
 	printf "%-56s %6d %6d\n", "the same re-run on the sanitizer kernel", rp, rf
+	printf "%-56s %6d %6d\n", "the same re-run on the 7.3 base", bp, bf
 }' "$results" "$results"
 
 faults=$(grep -ah '^KKT-FIGURE faults-points ' "$logs"/*.log 2>/dev/null | tr -d '\r' |

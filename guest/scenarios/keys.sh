@@ -83,7 +83,7 @@ stage_capture() {
 	check keys-late-restored "key added after the last load restored" \
 		restored user kkt:late
 	check keys-setup-data-gone "no SETUP_INDIRECT entry left: $(cat /sys/kernel/boot_params/setup_data/*/type | tr '\n' ' ')" \
-		sh -c '! grep -qE "^0x8000(0000|1000)$" /sys/kernel/boot_params/setup_data/*/type'
+		sh -c '! grep -qE "^0x8000(0000|1000|000b)$" /sys/kernel/boot_params/setup_data/*/type'
 	check keys-sysfs-wiped "no key byte in /sys/kernel/boot_params for nobody" \
 		no_key_bytes_for_nobody "$kkt_hex"
 	check keys-log-line "one log line with the count" \

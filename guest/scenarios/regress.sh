@@ -175,7 +175,9 @@ stage_first() {
 # SETUP_INDIRECT | SETUP_KDUMP_KEYS, and the data it points to.
 kdump_setup_data() {
 	for d in "$1"/*; do
-		[ "$(cat "$d/type" 2> /dev/null)" = 0x80001000 ] && echo "$d/data"
+		case $(cat "$d/type" 2> /dev/null) in
+		0x80001000 | 0x8000000b) echo "$d/data" ;;	# 6.12, 7.3
+		esac
 	done
 }
 
