@@ -6,10 +6,12 @@
 # update and kexec_file_load, through the task's fail-nth counter; each
 # failure must be clean.  KASAN watches for double frees and use-after-free on
 # the error paths, kmemleak (the scan at the end of the boot) for leaks.
+# First, fail_function takes the key segment's room away for one load.
 
 # The results of each boot: qemu.sh fails it unless all arrive, whole
 # shellcheck disable=SC2034 # read by expect_boot (lib.sh)
-EXPECT_first="faults-injected faults-run"
+EXPECT_first="faults-segment-no-room faults-segment-next-load
+	faults-injected faults-run"
 
 # GFP_KERNEL allocations are exempt unless ignore-gfp-wait is cleared;
 # verbose=0: no stack dump per injected fault
@@ -32,7 +34,46 @@ restore_results() {
 	sed -n 's/.*# kdump_restore_fault_test: fail-nth restore \([0-9]*\)$/# fail-nth restore \1/p' "$1"
 }
 
+state() {	# state DESC: what /proc/keys says of the kdump key DESC
+	awk -v d="$1:" '$8 == "kdump" && $9 == d { print $NF }' /proc/keys
+}
+
+# No room for the key segment (fail_function makes kdump_keys_add_buffer()
+# fail once, as a full crash reservation does): the load succeeds without
+# the keys, which stay pending, with one log line; the next load, after a
+# failed kexec_add_buffer() (where CRASH_DM_CRYPT double freed its
+# buffer), loads them
+segment_no_room() {
+	f=/sys/kernel/debug/fail_function
+	head -c 64 /dev/urandom | keyctl padd logon kkt:noroom @u > /dev/null
+	keyctl add kdump kkt:noroom "" @u > /dev/null
+	if ! { echo kdump_keys_add_buffer > $f/inject &&
+	       printf %#x -99 > $f/kdump_keys_add_buffer/retval &&
+	       echo 100 > $f/probability && echo 1 > $f/times &&
+	       echo 0 > $f/verbose; }; then
+		result faults-segment-no-room fail "cannot arm $f for kdump_keys_add_buffer"
+		result faults-segment-next-load fail "not run"
+		return
+	fi
+	echo "KKT-FAULT-INJECTION on"
+	load_capture none
+	rc=$?
+	echo "KKT-FAULT-INJECTION off"
+	echo '!kdump_keys_add_buffer' > $f/inject
+	lines=$(dmesg | grep -c 'no room for the key segment') st=$(state kkt:noroom)
+	check faults-segment-no-room "load with no room for the segment (EADDRNOTAVAIL injected): exit $rc, key $st, $lines log line(s)" \
+		test "$rc $st $lines" = "0 pending 1"
+	load_capture none
+	rc=$?
+	st=$(state kkt:noroom)
+	check faults-segment-next-load "the next load: exit $rc, key $st" \
+		test "$rc $st" = "0 loaded"
+	kexec -s -p -u
+	keyctl unlink %kdump:kkt:noroom @u > /dev/null
+}
+
 stage_first() {
+	segment_no_room
 	k=/sys/kernel/debug/kunit/kdump_restore_faults
 	setup_fault_injection ||
 		{ result faults-setup fail "no failslab/fail_page_alloc in debugfs"; return; }

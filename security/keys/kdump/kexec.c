@@ -17,6 +17,7 @@
 
 #define pr_fmt(fmt) "kdump_keys: " fmt
 
+#include <linux/error-injection.h>
 #include <linux/kexec.h>
 #include <linux/key.h>
 #include <linux/minmax.h>
@@ -237,6 +238,17 @@ void kdump_keys_forget(void)
 	kdump_keys_mark(false);
 }
 
+/*
+ * The one call that finds room for the segment.  Error injection
+ * (fail_function) can make it fail, as a crash reservation too full for
+ * the segment does: the load must go on without the keys.
+ */
+static noinline int kdump_keys_add_buffer(struct kexec_buf *kbuf)
+{
+	return kexec_add_buffer(kbuf);
+}
+ALLOW_ERROR_INJECTION(kdump_keys_add_buffer, ERRNO);
+
 /**
  * kdump_keys_add_segment - reserve the key segment of a crash image
  * @image: the crash image being loaded, its other segments added
@@ -273,7 +285,7 @@ bool kdump_keys_add_segment(struct kimage *image, unsigned long *mem,
 	slot = min_t(size_t, PAGE_ALIGN(slot), KDUMP_BLOB_MAX_SLOT);
 
 	kbuf.memsz = KDUMP_BLOB_NR_SLOTS * slot;
-	ret = kexec_add_buffer(&kbuf);
+	ret = kdump_keys_add_buffer(&kbuf);
 	if (ret) {
 		pr_warn_ratelimited("no room for the key segment in crash memory (%d): loaded without kdump keys\n",
 				    ret);
