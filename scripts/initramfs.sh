@@ -79,7 +79,9 @@ fi
 
 # mkcpio DIR OUT [PRUNE]: DIR's tree, less ./PRUNE, as a newc archive
 mkcpio() {
-	(cd "$1" && find . -path "./${3:-/}" -prune -o -print | LC_ALL=C sort |
+	local prune=()
+	[ -z "${3:-}" ] || prune=(-path "./$3" -prune -o)
+	(cd "$1" && find . "${prune[@]}" -print | LC_ALL=C sort |
 		cpio -o -H newc --quiet) > "$2"
 }
 mkcpio "$ROOT" "$BUILD/capture$BASE_TAG.cpio" opt/trixie
