@@ -5,7 +5,8 @@
  *
  *   kdump_key_race SECONDS KERNEL INITRD CMDLINE
  *
- * For SECONDS, at the same time:
+ * For SECONDS, and until the loader has loaded and unloaded twice, at the
+ * same time:
  *  - two threads add, update, revoke, invalidate, expire and unlink kdump
  *    keys "kkt:race<thread>-<slot>" in a keyring of their own;
  *  - one thread loads (kexec_file_load) and unloads the capture kernel;
@@ -39,11 +40,19 @@ struct counter {
 	atomic_ulong ok;
 };
 
+#define LOADER_MIN_ROUNDS	2	/* loads and unloads, each at least */
+
 static struct counter keyops, loads, unloads, hotplugs;
-static atomic_bool stop;
+static atomic_bool stop, loader_done;
 static key_serial_t ring;
 static int kernel_fd, initrd_fd;
 static const char *cmdline;
+
+/* Until the time is up and the loader has done its rounds */
+static bool running(void)
+{
+	return !atomic_load(&stop) || !atomic_load(&loader_done);
+}
 
 static void count(struct counter *c, long ret)
 {
@@ -87,7 +96,7 @@ static void *key_thread(void *arg)
 	unsigned int seed = thread * 7919 + getpid();
 	key_serial_t ids[SLOTS] = { 0 };
 
-	while (!atomic_load(&stop))
+	while (running())
 		count(&keyops, key_op(thread, &seed, ids));
 	return NULL;
 }
@@ -98,16 +107,22 @@ static long load(const char *line)
 				   line, KEXEC_FILE_ON_CRASH);
 }
 
+/*
+ * At least LOADER_MIN_ROUNDS loads and unloads, however slow the guest (a
+ * sanitizer kernel under load managed one load in 60 s): the other
+ * threads go on until the loader is done too.
+ */
 static void *load_thread(void *arg)
 {
 	unsigned long n;
 
-	for (n = 0; !atomic_load(&stop); n++) {
+	for (n = 0; n < 2 * LOADER_MIN_ROUNDS || !atomic_load(&stop); n++) {
 		if (n % 2)
 			count(&unloads, kexec_unload_crash());
 		else
 			count(&loads, load(cmdline));
 	}
+	atomic_store(&loader_done, true);
 	return NULL;
 }
 
@@ -125,7 +140,7 @@ static long set_cpu1(const char *online)
 
 static void *hotplug_thread(void *arg)
 {
-	while (!atomic_load(&stop)) {
+	while (running()) {
 		count(&hotplugs, set_cpu1("0"));
 		count(&hotplugs, set_cpu1("1"));
 	}
