@@ -13,7 +13,6 @@
 . "$(dirname "$0")/lib.sh"
 HINT="the kernel build failed: see the messages above; make clean starts it from nothing"
 
-FRAGMENTS=("$TOP"/config/*.config "$TOP/config/$BASE"/*.config)
 IMAGE=$BUILD/bzImage$BASE_TAG SUFFIX='' TARGETS=bzImage
 if [ "${1:-}" = san ]; then
 	FRAGMENTS+=("$TOP"/config/sanitize/*.config)
@@ -26,18 +25,7 @@ KMAKE=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP=
 configure() {
 	local cfg=$BUILD/config$SUFFIX$BASE_TAG.new
 	mkdir -p "$OBJ"
-	"${KMAKE[@]}" -s KCONFIG_CONFIG="$cfg" tinyconfig >/dev/null
-	grep -h '^CONFIG_' "${FRAGMENTS[@]}" >> "$cfg"
-	"${KMAKE[@]}" -s KCONFIG_CONFIG="$cfg" olddefconfig >/dev/null 2>&1
-	local missing
-	# CONFIG_X=n is written back as "# CONFIG_X is not set"
-	missing=$(grep -h '^CONFIG_' "${FRAGMENTS[@]}" | sed 's/^\(CONFIG_[^=]*\)=n$/# \1 is not set/' |
-		  sort -u | grep -vxFf "$cfg" || true)
-	if [ -n "$missing" ]; then
-		printf 'error: config options requested but dropped by olddefconfig:\n%s\n' \
-			"$missing" >&2
-		exit 2
-	fi
+	test_config "$cfg" "${KMAKE[@]}"
 	# Replace .config only when it changed: keeps rebuilds incremental.
 	cmp -s "$cfg" "$OBJ/.config" || cp "$cfg" "$OBJ/.config"
 }

@@ -23,6 +23,27 @@ PATCHES=$TOP/patches/$BASE	# series + the patches it names, applied to $SRC
 LOGS=$BUILD/logs
 OVERLAY_DIRS="arch include security tools Documentation"
 
+# The test configuration: tinyconfig, then every CONFIG_ line of
+# config/*.config, config/$BASE/*.config and the FRAGMENTS the caller adds,
+# olddefconfig; exit 2 naming the requested options that did not survive.
+#   test_config CFG MAKE...   (MAKE: the kernel's make, with -C and O=)
+FRAGMENTS=("$TOP"/config/*.config "$TOP/config/$BASE"/*.config)
+test_config() {
+	local cfg=$1 missing
+	shift
+	"$@" -s KCONFIG_CONFIG="$cfg" tinyconfig >/dev/null
+	grep -h '^CONFIG_' "${FRAGMENTS[@]}" >> "$cfg"
+	"$@" -s KCONFIG_CONFIG="$cfg" olddefconfig >/dev/null 2>&1
+	# CONFIG_X=n is written back as "# CONFIG_X is not set"
+	missing=$(grep -h '^CONFIG_' "${FRAGMENTS[@]}" | sed 's/^\(CONFIG_[^=]*\)=n$/# \1 is not set/' |
+		  sort -u | grep -vxFf "$cfg" || true)
+	if [ -n "$missing" ]; then
+		printf 'error: config options requested but dropped by olddefconfig:\n%s\n' \
+			"$missing" >&2
+		exit 2
+	fi
+}
+
 # For the scripts that boot, test or package build/bzImage: only 6.12 yet
 base_612_only() {
 	[ "$BASE" = 6.12 ] ||
