@@ -10,8 +10,10 @@
 #   make clean    remove build/ (the ccache stays in /var/cache)
 #   make fresh    make check in a new Debian 12 root (debootstrap, chroot)
 #   make mutants  mutation check: does make check catch each mutants/*.patch?
+#   make patches  the series for mainline against the pristine 7.3 tree,
+#                 checked (build/patches-7.3/out/)
 
-.PHONY: all deps kernel check demo kunit deb debian13 clean fresh mutants
+.PHONY: all deps kernel check demo kunit deb debian13 clean fresh mutants patches
 
 all: kernel
 
@@ -43,6 +45,10 @@ fresh:
 # Not part of make check; never at the same time (both use build/)
 mutants: deps
 	scripts/mutants.sh
+
+# Kernel builds in build/patches-7.3/obj: not beside make check on 2 cores
+patches: deps
+	scripts/patches.sh
 
 # --one-file-system: never into what make fresh may have left mounted
 clean:
