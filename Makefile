@@ -1,7 +1,9 @@
 # kdump key type: build, boot and test harness.  See README.md.
 #
 #   make demo     the whole story in QEMU, step by step
-#   make check    every test (KUnit, kselftests, crash scenarios, end to end)
+#   make check    the gate CI runs: every kernel and base end to end (KUnit,
+#                 kselftests, crash scenarios, Debian 13), under 75 min
+#   make check-full  make check plus the Debian 13 passphrase comparison
 #   make kernel   build/bzImage only
 #                 (KKT_BASE=7.3 make kernel: build/bzImage-7.3 on Debian's 7.3)
 #   make kunit    kunit.py run of the KUnit suites (a separate x86_64 build)
@@ -13,7 +15,7 @@
 #   make patches  the series for mainline against the pristine 7.3 tree,
 #                 checked (build/patches-7.3/out/)
 
-.PHONY: all deps kernel check demo kunit deb debian13 clean fresh mutants patches
+.PHONY: all deps kernel check check-full demo kunit deb debian13 clean fresh mutants patches
 
 all: kernel
 
@@ -25,6 +27,9 @@ kernel: deps
 
 check:
 	scripts/check.sh
+
+check-full:
+	KKT_D13_COMPARE=1 scripts/check.sh
 
 demo:
 	scripts/demo.sh
