@@ -5,14 +5,14 @@
 # linux-source-6.12 is only in the last).  Says what it installs; on
 # failure, one line and exit 2.  debootstrap and zstd make and read the
 # Debian 13 guest (its packages come from the guest's own trixie source
-# list, never installed on the host); sparse is for make patches.
+# list, never installed on the host).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PKGS=${*:-"linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       ccache cpio rsync xz-utils git python3 qemu-system-x86 busybox-static
       keyutils cryptsetup-bin dmsetup kexec-tools makedumpfile e2fsprogs
-      shellcheck debootstrap zstd sparse"}
+      shellcheck debootstrap zstd"}
 LISTS=${KKT_APT_LISTS:-/var/lib/apt/lists}	# scripts/test-deps.sh moves it
 SOURCES="/etc/apt/sources.list needs bookworm, bookworm-updates and bookworm-security (main)"
 

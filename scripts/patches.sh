@@ -28,6 +28,9 @@ G=(git -C "$TREE" -c user.name="Seed c3502795 maintainers"
 KMAKE=(make -C "$TREE" O="$KOBJ" -j"$JOBS" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00"
        KBUILD_BUILD_USER=kdump KBUILD_BUILD_HOST=kdump)
 START=$SECONDS failed=0
+# sparse: one that knows __typeof_unqual__, built from Debian sid's source
+CHECKER=$("$TOP/scripts/sparse.sh")
+SPARSE=(C=2 CHECK="$CHECKER")
 
 # The patch (its number in the series) that brings each new file of the
 # overlay.  The key type's patch needs all of security/keys/kdump: its
@@ -176,7 +179,7 @@ mkdir -p "$KOBJ"
 log "the test configuration, at the series' last commit"
 test_config "$OUT/config" "${KMAKE[@]}"
 mapfile -t commits < <("${G[@]}" rev-list --reverse "$base..$final")
-built=0 broken='' newwarn=0 i=0
+built=0 broken='' newwarn=0 i=0 stale=''
 for c in "$base" "${commits[@]}"; do
 	"${G[@]}" checkout -q -f --detach "$c"
 	cp "$OUT/config" "$KOBJ/.config"
@@ -188,19 +191,26 @@ for c in "$base" "${commits[@]}"; do
 	elif [ $i -eq 0 ]; then
 		# The baseline's warnings in the files the series changes
 		objects
-		"${KMAKE[@]}" C=2 "${objs[@]}" > "$OUT/sparse-base.log" 2>&1 || true
+		"${KMAKE[@]}" "${SPARSE[@]}" "${objs[@]}" > "$OUT/sparse-base.log" 2>&1 || true
 		"${KMAKE[@]}" W=1 "${objs[@]}" > "$OUT/w1-base.log" 2>&1 || true
 	else
 		built=$((built + 1))
+		# The .c files the commit adds or changes are compiled now, unless
+		# the test configuration never builds them (see below)
+		while read -r f; do
+			[ "$KOBJ/${f%.c}.o" -nt "$TREE/$f" ] || stale+=" $f"
+		done < <("${G[@]}" diff --name-only "$c~1" "$c" -- '*.c' | grep -v '^tools/')
 		new=$(new_warnings "$OUT/build-0.log" "$OUT/build-$i.log")
 		[ -z "$new" ] || { newwarn=$((newwarn + $(grep -c . <<< "$new"))); echo "$new" >&2; }
 	fi
 	i=$((i + 1))
 done
-if [ -z "$broken" ] && [ "$newwarn" -eq 0 ]; then
-	report build pass "bzImage of the test configuration at the baseline and each of the ${#commits[@]} commits, no new compiler warning"
+objects
+for f in $unbuilt; do stale=${stale// $f/}; done
+if [ -z "$broken" ] && [ "$newwarn" -eq 0 ] && [ -z "$stale" ]; then
+	report build pass "bzImage of the test configuration at the baseline and each of the ${#commits[@]} commits, each commit's .c files compiled with it, no new compiler warning"
 else
-	report build fail "$built of ${#commits[@]} commits built${broken:+, failed:$broken}; $newwarn new compiler warnings"
+	report build fail "$built of ${#commits[@]} commits built${broken:+, failed:$broken}; $newwarn new compiler warnings${stale:+; not compiled with their commit:$stale}"
 fi
 
 # (e) sparse and (f) W=1 on the files the series changes, at its last commit
@@ -208,13 +218,16 @@ if [ -n "$broken" ]; then
 	report sparse fail "not run: a commit does not build"
 	report W=1 fail "not run: a commit does not build"
 else
-	objects
 	note="${#objs[@]} objects${unbuilt:+ (not in the x86 test configuration:$unbuilt)}"
-	"${KMAKE[@]}" C=2 "${objs[@]}" > "$OUT/sparse.log" 2>&1 || true
+	"${KMAKE[@]}" "${SPARSE[@]}" "${objs[@]}" > "$OUT/sparse.log" 2>&1 || true
 	new=$(new_warnings "$OUT/sparse-base.log" "$OUT/sparse.log")
-	verdict=pass
-	[ -z "$new" ] || { verdict=fail; echo "$new" >&2; }
-	report sparse $verdict "C=2 $(sparse --version 2>/dev/null), $note: $(grep -c . <<< "$new" || true) new warnings ($(grep -cE '(warning|error):' "$OUT/sparse-base.log" || true) on the baseline)"
+	checked=0
+	for o in "${objs[@]}"; do
+		! grep -qx "  CHECK   ${o%.o}.c" "$OUT/sparse.log" || checked=$((checked + 1))
+	done
+	verdict=fail
+	if [ -z "$new" ] && [ "$checked" -eq ${#objs[@]} ]; then verdict=pass; else echo "$new" >&2; fi
+	report sparse $verdict "C=2, sparse from $(basename "$(find "${KKT_D13_CACHE:-/var/cache/kdump-key-debian13}/sparse" -name 'sparse_*.orig.*' | sort -V | tail -1)"), $checked of $note checked: $(grep -c . <<< "$new" || true) new warnings ($(grep -cE '(warning|error):' "$OUT/sparse-base.log" || true) on the baseline)"
 	"${KMAKE[@]}" W=1 "${objs[@]}" > "$OUT/w1.log" 2>&1 || true
 	new=$(new_warnings "$OUT/w1-base.log" "$OUT/w1.log")
 	verdict=pass
