@@ -35,7 +35,11 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  7.3:live-all-or-nothing 7.3:race-rounds 7.3:race-restored-set
 	  7.3:cfg-reuse-reload 7.3:cfg-restore 7.3:cfg-open-configfs
 	  7.3:cfg-open-kdump 7.3:cfg-dump 7.3:cfg-no-key-bytes-logged
-	  7.3:regress-copies-never-wiped 7.3:regress-cmdline-accounting"
+	  7.3:regress-copies-never-wiped 7.3:regress-cmdline-accounting
+	  arm64:kunit-ktap arm64:kunit:kdump_restore_slot_test arm64:kselftest-run
+	  arm64:fence-refused arm64:fence-no-key arm64:fence-sysfs
+	  arm64:e2e-live arm64:e2e-live-set arm64:e2e-open-dmsetup
+	  arm64:e2e-open-cryptsetup arm64:e2e-dump arm64:e2e-verify-panic"
 # The Debian 13 boots (scripts/debian13.sh); KKT_DEBIAN13=0 leaves them out.
 # Their comparison with the passphrase path (about 8 min) runs in make
 # check-full only (KKT_D13_COMPARE=1): make check stays under 75 minutes.
@@ -192,15 +196,19 @@ verdict=pass
 scan=$("$TOP/scripts/key-scan.py" "$LOGS/exposure.log" "$LOGS"/*.log 2>&1) || verdict=fail
 echo "KKT-RESULT exposure-no-key-in-logs $verdict $(echo "$scan" | tail -1)" >> "$RESULTS"
 
-# The 7.3 base (KKT_BASE=7.3): the kdump key type and CRASH_DM_CRYPT's
-# configfs as one mechanism.  Its results are named 7.3:<name>.
-b73_boot() {	# b73_boot NAME ARGS [DISK...]: boot the 7.3 kernel
-	local name=$1 out=$LOGS/7.3-$1.results rc=0
-	shift
-	KKT_BASE=7.3 "$TOP/scripts/qemu.sh" "7.3-$name" "$@" > "$out" || rc=$?
-	sed '/^KKT-RESULT 7.3-/!s/^KKT-RESULT /KKT-RESULT 7.3:/' "$out" >> "$RESULTS"
+# tag_boot TAG NAME ARGS [DISK...]: boot the kernel that KKT_BASE and
+# KKT_ARCH name (set by the caller); results named TAG:<name>
+tag_boot() {
+	local tag=$1 name=$2 out=$LOGS/$1-$2.results rc=0
+	shift 2
+	"$TOP/scripts/qemu.sh" "$tag-$name" "$@" > "$out" || rc=$?
+	sed "/^KKT-RESULT $tag-/!s/^KKT-RESULT /KKT-RESULT $tag:/" "$out" >> "$RESULTS"
 	[ $rc -ne 2 ] || harness_error=1
 }
+
+# The 7.3 base (KKT_BASE=7.3): the kdump key type and CRASH_DM_CRYPT's
+# configfs as one mechanism.  Its results are named 7.3:<name>.
+b73_boot() { KKT_BASE=7.3 tag_boot 7.3 "$@"; }
 KKT_BASE=7.3 "$TOP/scripts/kernel.sh" >/dev/null
 KKT_BASE=7.3 "$TOP/scripts/initramfs.sh" >/dev/null
 b73_boot unit "kkt_scenario=unit"
@@ -215,6 +223,25 @@ disks=$("$TOP/scripts/disks.sh")
 # shellcheck disable=SC2086 # $disks: two paths, split on purpose
 QEMU_TIMEOUT=600 b73_boot configfs \
 	"kunit.enable=0 kkt_scenario=configfs kkt_pass=$PASSPHRASE" $disks
+
+# arm64 on the 7.3 base (KKT_ARCH=arm64): cross-built with Debian's
+# gcc-aarch64-linux-gnu, Debian 13's arm64 userspace, qemu-system-aarch64
+# (TCG, 2 CPUs).  KUnit and the kselftests, the fence, and the LUKS2 crash
+# cycle with keys changed after the load; results named arm64:<name>.
+a64_boot() { KKT_BASE=7.3 KKT_ARCH=arm64 tag_boot arm64 "$@"; }
+KKT_BASE=7.3 KKT_ARCH=arm64 "$TOP/scripts/kernel.sh" >/dev/null
+KKT_BASE=7.3 KKT_ARCH=arm64 "$TOP/scripts/selftests.sh"
+KKT_BASE=7.3 KKT_ARCH=arm64 "$TOP/scripts/initramfs.sh" >/dev/null
+QEMU_TIMEOUT=600 a64_boot unit "kkt_scenario=unit"
+kunit "$LOGS/arm64-unit.log" arm64:kunit
+QEMU_TIMEOUT=600 a64_boot fence "kunit.enable=0 kkt_scenario=fence"
+disks=$("$TOP/scripts/disks.sh")
+# shellcheck disable=SC2086 # $disks: two paths, split on purpose
+QEMU_TIMEOUT=900 a64_boot e2e \
+	"init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" $disks
+# shellcheck disable=SC2086
+QEMU_TIMEOUT=600 a64_boot e2e-verify \
+	"kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" $disks
 
 # Debian 13: a real system with kdump-tools and the kdump-luks package
 if [ "$KKT_DEBIAN13" = 1 ]; then
@@ -242,11 +269,11 @@ no_passphrase() {	# no_passphrase INITRAMFS: prints a problem, if any
 	fi
 	rm -rf "$dir"
 }
-problems=$(for img in "$BUILD/initramfs.cpio" "$BUILD/initramfs-san.cpio" "$BUILD/initramfs-7.3.cpio"; do no_passphrase "$img"; done)
+problems=$(for img in "$BUILD"/initramfs{,-san,-7.3,-7.3-arm64}.cpio; do no_passphrase "$img"; done)
 if [ -n "$problems" ]; then
 	echo "KKT-RESULT capture-initramfs-no-passphrase fail $(paste -sd ';' - <<< "$problems")" >> "$RESULTS"
 else
-	echo "KKT-RESULT capture-initramfs-no-passphrase pass the capture.cpio that the three first kernels loaded, unpacked: no passphrase (a planted one is found)" >> "$RESULTS"
+	echo "KKT-RESULT capture-initramfs-no-passphrase pass the capture.cpio that the four first kernels loaded, unpacked: no passphrase (a planted one is found)" >> "$RESULTS"
 fi
 for name in $REQUIRED; do
 	grep -q "^KKT-RESULT $name pass" "$RESULTS" ||

@@ -116,7 +116,7 @@ make_test_disk() {
 	rm -rf "$RUN/test" "$RUN/test.img" && mkdir -p "$RUN/test"
 	install -m 755 "$TOP/guest/debian13/kkt-test" "$RUN/test/kkt-test"
 	cp "$deb" "$RUN/test/"
-	"$TOP/scripts/nokeys-bzimage.py" "$BUILD/debian13/kdump-luks/vmlinuz" "$RUN/test/bzImage-nokeys"
+	"$TOP/scripts/nokeys-image.py" "$BUILD/debian13/kdump-luks/vmlinuz" "$RUN/test/bzImage-nokeys"
 	mke2fs -q -t ext2 -L kkttest -d "$RUN/test" "$RUN/test.img" 64M
 	rm -rf "$RUN/test"
 }

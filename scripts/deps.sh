@@ -5,14 +5,16 @@
 # linux-source-6.12 is only in the last).  Says what it installs; on
 # failure, one line and exit 2.  debootstrap and zstd make and read the
 # Debian 13 guest (its packages come from the guest's own trixie source
-# list, never installed on the host).
+# list, never installed on the host).  gcc-aarch64-linux-gnu and
+# qemu-system-arm build and boot the arm64 kernel (its guest userspace:
+# scripts/arm64-root.sh).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
 PKGS=${*:-"linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       ccache cpio rsync xz-utils git python3 qemu-system-x86 busybox-static
       keyutils cryptsetup-bin dmsetup kexec-tools makedumpfile e2fsprogs
-      shellcheck debootstrap zstd"}
+      shellcheck debootstrap zstd gcc-aarch64-linux-gnu qemu-system-arm"}
 LISTS=${KKT_APT_LISTS:-/var/lib/apt/lists}	# scripts/test-deps.sh moves it
 SOURCES="/etc/apt/sources.list needs bookworm, bookworm-updates and bookworm-security (main)"
 

@@ -20,8 +20,8 @@
 . "$(dirname "$0")/lib.sh"
 HINT="building the initramfs failed: a program or library is missing? run make deps"
 
-KERNEL=$BUILD/bzImage$BASE_TAG OUT=$BUILD/initramfs$BASE_TAG.cpio
-[ "${1:-}" = san ] && KERNEL=$BUILD/bzImage-san$BASE_TAG OUT=$BUILD/initramfs-san$BASE_TAG.cpio
+KERNEL=$BUILD/$KNAME$BASE_TAG OUT=$BUILD/initramfs$BASE_TAG.cpio
+[ "${1:-}" = san ] && KERNEL=$BUILD/$KNAME-san$BASE_TAG OUT=$BUILD/initramfs-san$BASE_TAG.cpio
 
 ROOT=$BUILD/rootfs
 BINS="/usr/bin/keyctl /usr/sbin/cryptsetup /usr/sbin/dmsetup /usr/sbin/kexec
@@ -40,13 +40,38 @@ copy_with_libs() {
 	done
 }
 
+# arm64: the same programs from Debian 13's arm64 packages, unpacked in
+# AROOT (scripts/arm64-root.sh), with the libraries their ELF headers need
+# (readelf: ldd cannot run them), in a merged /usr
+AROOT=
+copy_with_libs_arm64() {
+	local f lib
+	for f in "$@"; do
+		[ -e "$ROOT$f" ] && continue
+		install -D -m 755 "$AROOT$f" "$ROOT$f"
+		for lib in $(readelf -d "$AROOT$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
+			copy_with_libs_arm64 "/usr/lib/aarch64-linux-gnu/$lib"
+		done
+	done
+}
+
 rm -rf "$ROOT" && mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,run/cryptsetup,tmp,mnt,boot,etc}
-install -m 755 /bin/busybox "$ROOT/bin/busybox"
-for app in $("$ROOT/bin/busybox" --list); do
+if [ "$KARCH" = arm64 ]; then
+	AROOT=$("$TOP/scripts/arm64-root.sh")
+	ln -s usr/lib "$ROOT/lib"
+	install -D -m 755 "$AROOT/usr/lib/ld-linux-aarch64.so.1" "$ROOT/usr/lib/ld-linux-aarch64.so.1"
+	install -m 755 "$AROOT/usr/bin/busybox" "$ROOT/bin/busybox"
+	# shellcheck disable=SC2086 # lists of paths
+	copy_with_libs_arm64 ${BINS/\/usr\/sbin\/blkid/} /usr/lib/aarch64-linux-gnu/libgcc_s.so.1
+else
+	install -m 755 /bin/busybox "$ROOT/bin/busybox"
+	# shellcheck disable=SC2086 # lists of paths
+	copy_with_libs $BINS $EXTRA_LIBS
+fi
+# The applets of the host's busybox: the guest's has the same set or more
+for app in $(/bin/busybox --list); do
 	[ -e "$ROOT/bin/$app" ] || ln -s busybox "$ROOT/bin/$app"
 done
-# shellcheck disable=SC2086 # lists of paths
-copy_with_libs $BINS $EXTRA_LIBS
 ln -sf mke2fs "$ROOT/usr/sbin/mkfs.ext4"
 echo 'root:x:0:0:root:/root:/bin/sh' > "$ROOT/etc/passwd"
 echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >> "$ROOT/etc/passwd"
@@ -68,12 +93,12 @@ trixie_tools() {
 		chmod 755 "$d/${f##*/}"
 	done
 }
-[ "$BASE" = 7.3 ] && trixie_tools "$("$TOP/scripts/debian13-rootfs.sh")"
+[ "$BASE$ARCH_TAG" = 7.3 ] && trixie_tools "$("$TOP/scripts/debian13-rootfs.sh")"
 
 cp -r "$TOP/guest/." "$ROOT/"
 chmod 755 "$ROOT/init" "$ROOT"/scenarios/*.sh
-if [ -d "$BUILD/kselftest" ]; then
-	cp -r "$BUILD/kselftest" "$ROOT/kselftest"
+if [ -d "$BUILD/kselftest$ARCH_TAG" ]; then
+	cp -r "$BUILD/kselftest$ARCH_TAG" "$ROOT/kselftest"
 fi
 [ -f "$BUILD/disks.env" ] && cp "$BUILD/disks.env" "$ROOT/etc/disks.env"
 
@@ -85,18 +110,18 @@ mkcpio() {
 		cpio -o -H newc --quiet) > "$2"
 }
 mkcpio "$ROOT" "$BUILD/capture$BASE_TAG.cpio" opt/trixie
-if [ "$BASE" = 7.3 ]; then
+if [ "$BASE$ARCH_TAG" = 7.3 ]; then
 	(cd "$ROOT" && find opt | LC_ALL=C sort | cpio -o -H newc --quiet) > "$BUILD/trixie.cpio"
 	cp "$BUILD/trixie.cpio" "$ROOT/boot/trixie.cpio"
 fi
-cp "$KERNEL" "$ROOT/boot/bzImage"
+cp "$KERNEL" "$ROOT/boot/$KNAME"
 # The planted-bug modules (scripts/kernel.sh san), for the planted scenario
 if [ "${1:-}" = san ]; then
 	mkdir -p "$ROOT/lib/planted"
 	cp "$BUILD"/planted"$BASE_TAG"/*.ko "$ROOT/lib/planted/"
 fi
 # The same kernel minus its "takes kdump keys" mark, for the fence scenario
-"$TOP/scripts/nokeys-bzimage.py" "$KERNEL" "$ROOT/boot/bzImage-nokeys"
+"$TOP/scripts/nokeys-image.py" "$KERNEL" "$ROOT/boot/$KNAME-nokeys"
 cp "$BUILD/capture$BASE_TAG.cpio" "$ROOT/boot/capture.cpio"
 mkcpio "$ROOT" "$OUT"
 ls -la "$BUILD/capture$BASE_TAG.cpio" "$OUT"

@@ -13,13 +13,13 @@
 . "$(dirname "$0")/lib.sh"
 HINT="the kernel build failed: see the messages above; make clean starts it from nothing"
 
-IMAGE=$BUILD/bzImage$BASE_TAG SUFFIX='' TARGETS=bzImage
+IMAGE=$BUILD/$KNAME$BASE_TAG SUFFIX='' TARGETS=$KNAME
 if [ "${1:-}" = san ]; then
 	FRAGMENTS+=("$TOP"/config/sanitize/*.config)
-	SUFFIX=-san TARGETS="bzImage modules"
-	OBJ=$BUILD/obj$SUFFIX$BASE_TAG IMAGE=$BUILD/bzImage$SUFFIX$BASE_TAG
+	SUFFIX=-san TARGETS="$KNAME modules"
+	OBJ=$BUILD/obj$SUFFIX$BASE_TAG IMAGE=$BUILD/$KNAME$SUFFIX$BASE_TAG
 fi
-KMAKE=(make -C "$SRC" O="$OBJ" -j"$JOBS" CC="ccache gcc" KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00"
+KMAKE=(make -C "$SRC" O="$OBJ" "${KMAKE_ARCH[@]}" -j"$JOBS" CC="ccache $KCC" KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00"
        KBUILD_BUILD_USER=kdump KBUILD_BUILD_HOST=kdump)
 
 configure() {
@@ -35,7 +35,7 @@ configure
 log "building kernel ($JOBS jobs, ccache in $CCACHE_DIR)"
 # shellcheck disable=SC2086 # TARGETS: one or two make targets
 "${KMAKE[@]}" -s $TARGETS
-cp "$OBJ/arch/x86/boot/bzImage" "$IMAGE"
+cp "$OBJ/$KIMAGE" "$IMAGE"
 if [ -n "$SUFFIX" ]; then
 	rm -rf "$BUILD/planted$BASE_TAG" && mkdir -p "$BUILD/planted$BASE_TAG"
 	find "$OBJ" -name '*.ko' -exec cp {} "$BUILD/planted$BASE_TAG/" \;

@@ -17,6 +17,20 @@ case $BASE in
 7.3) BASE_TAG=-$BASE ;;
 *) die "KKT_BASE=$BASE: the kernel base is 6.12 (the default) or 7.3" ;;
 esac
+# The architecture: x86_64 (the default) or, with KKT_ARCH=arm64 on the 7.3
+# base, arm64, cross-built and booted on qemu-system-aarch64 (TCG).  Its
+# outputs carry ARCH_TAG (build/obj-7.3-arm64, build/Image-7.3-arm64): KNAME
+# is the image's name, KIMAGE where the kernel's make leaves it.
+KARCH=${KKT_ARCH:-x86_64}
+case $KARCH in
+x86_64) ARCH_TAG='' KMAKE_ARCH=() KCC=gcc KIMAGE=arch/x86/boot/bzImage KNAME=bzImage ;;
+arm64)	[ "$BASE" = 7.3 ] || die "KKT_ARCH=arm64 needs KKT_BASE=7.3: only the mainline base hands keys over on arm64"
+	ARCH_TAG=-arm64 KMAKE_ARCH=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	KCC=aarch64-linux-gnu-gcc KIMAGE=arch/arm64/boot/Image KNAME=Image ;;
+*) die "KKT_ARCH=$KARCH: the architecture is x86_64 (the default) or arm64" ;;
+esac
+SRC_TAG=$BASE_TAG	# the source tree's: one per base, shared by the architectures
+BASE_TAG=$BASE_TAG$ARCH_TAG
 SRC=$BUILD/linux-source-$BASE	# pristine Debian tree + our overlay and patches
 OBJ=$BUILD/obj$BASE_TAG		# kernel objects (make O=), keeps $SRC clean for kunit.py
 PATCHES=$TOP/patches/$BASE	# series + the patches it names, applied to $SRC
@@ -24,10 +38,11 @@ LOGS=$BUILD/logs
 OVERLAY_DIRS="arch include security tools Documentation"
 
 # The test configuration: tinyconfig, then every CONFIG_ line of
-# config/*.config, config/$BASE/*.config and the FRAGMENTS the caller adds,
-# olddefconfig; exit 2 naming the requested options that did not survive.
+# config/*.config, config/$BASE/*.config, config/$KARCH/*.config and the
+# FRAGMENTS the caller adds, olddefconfig; exit 2 naming the requested
+# options that did not survive.
 #   test_config CFG MAKE...   (MAKE: the kernel's make, with -C and O=)
-FRAGMENTS=("$TOP"/config/*.config "$TOP/config/$BASE"/*.config)
+FRAGMENTS=("$TOP"/config/*.config "$TOP/config/$BASE"/*.config "$TOP/config/$KARCH"/*.config)
 test_config() {
 	local cfg=$1 missing
 	shift

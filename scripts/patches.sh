@@ -41,8 +41,9 @@ patch_of() {
 	case $1 in
 	security/keys/kdump/* | include/keys/kdump-type.h | \
 	arch/x86/kernel/kdump_keys.c | arch/x86/include/asm/kdump_keys.h) echo 0002 ;;
-	Documentation/security/keys/kdump.rst) echo 0004 ;;
-	tools/testing/selftests/kdump_key/*) echo 0005 ;;
+	arch/arm64/kernel/kdump_keys.c) echo 0004 ;;
+	Documentation/security/keys/kdump.rst) echo 0005 ;;
+	tools/testing/selftests/kdump_key/*) echo 0006 ;;
 	*) return 1 ;;
 	esac
 }

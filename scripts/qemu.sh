@@ -1,5 +1,6 @@
 #!/bin/bash
-# Boot build/bzImage + build/initramfs.cpio in QEMU and judge the run.
+# Boot build/bzImage + build/initramfs.cpio in QEMU and judge the run
+# (KKT_BASE=7.3 KKT_ARCH=arm64: build/Image-7.3-arm64 on qemu-system-aarch64).
 #   qemu.sh NAME "KERNEL ARGS" [DISK...]
 # The serial log goes to build/logs/NAME.log; the guest's well-formed
 # KKT-RESULT lines are echoed.  The guest declares the results a boot will
@@ -26,10 +27,13 @@ accel=${QEMU_ACCEL:-tcg}
 timeout=${QEMU_TIMEOUT:-300}
 log=$LOGS/$name.log
 mkdir -p "$LOGS"
-kernel=$BUILD/bzImage$BASE_TAG initrd=$BUILD/initramfs$BASE_TAG.cpio
-cpu=max
+kernel=$BUILD/$KNAME$BASE_TAG initrd=$BUILD/initramfs$BASE_TAG.cpio
+# arm64 (KKT_ARCH=arm64): QEMU's virt machine, the console on its PL011;
+# pauth-impdef: QEMU's own pointer authentication, much faster under TCG
+qemu=(qemu-system-x86_64) cpu=max console=ttyS0
+[ "$KARCH" = arm64 ] && qemu=(qemu-system-aarch64 -M virt) cpu=max,pauth-impdef=on console=ttyAMA0
 if [ "${KKT_KERNEL:-}" = san ]; then
-	kernel=$BUILD/bzImage-san$BASE_TAG initrd=$BUILD/initramfs-san$BASE_TAG.cpio
+	kernel=$BUILD/$KNAME-san$BASE_TAG initrd=$BUILD/initramfs-san$BASE_TAG.cpio
 	args="init_on_free=1 kkt_kmemleak=1 $args"
 	# 4-level paging: with 5-level, KASAN's bound of the kernel half
 	# (__VIRTUAL_MASK_SHIFT) reads the LA57 bit of boot_cpu_data, which
@@ -48,10 +52,10 @@ log "boot $name (accel=$accel, ${QEMU_SMP:-2} CPUs, timeout ${timeout}s): $args"
 start=$(date +%s)
 set +e
 timeout --kill-after=10 "$timeout" \
-	qemu-system-x86_64 -accel "$accel" -cpu "$cpu" -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-2048}" \
+	"${qemu[@]}" -accel "$accel" -cpu "$cpu" -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-2048}" \
 	-nographic -no-reboot -monitor none -serial stdio \
 	-kernel "${QEMU_KERNEL:-$kernel}" -initrd "${QEMU_INITRD:-$initrd}" \
-	-append "console=ttyS0 panic=-1 no_timer_check crashkernel=${QEMU_CRASHKERNEL:-256M} $args" \
+	-append "console=$console panic=-1 no_timer_check crashkernel=${QEMU_CRASHKERNEL:-256M} $args" \
 	"${drives[@]}" < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	if [ -n "${KKT_SHOW:-}" ]; then
 		sed -un 's/^KKT-SAY /  | /p; s/^KKT-RESULT \([^ ]*\) \([^ ]*\) \(.*\)/  | [\2] \3/p' >&2

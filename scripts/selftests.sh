@@ -6,9 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 HINT="building the kselftests failed: see the messages above"
 
-make -C "$SRC" O="$OBJ" -s headers
-rm -rf "$BUILD/kselftest"
-make -C "$SRC/tools/testing/selftests" -s TARGETS=kdump_key \
-	O="$BUILD/kselftest-obj" KHDR_INCLUDES="-isystem $OBJ/usr/include" \
-	INSTALL_PATH="$BUILD/kselftest" install >/dev/null
-ls "$BUILD/kselftest/kdump_key/kdump_key_test" >/dev/null
+# KKT_ARCH=arm64: cross-built, into build/kselftest-arm64
+OUT=$BUILD/kselftest$ARCH_TAG
+make -C "$SRC" O="$OBJ" "${KMAKE_ARCH[@]}" -s headers
+rm -rf "$OUT"
+make -C "$SRC/tools/testing/selftests" -s TARGETS=kdump_key "${KMAKE_ARCH[@]}" \
+	O="$BUILD/kselftest-obj$ARCH_TAG" KHDR_INCLUDES="-isystem $OBJ/usr/include" \
+	INSTALL_PATH="$OUT" install >/dev/null
+ls "$OUT/kdump_key/kdump_key_test" >/dev/null

@@ -8,7 +8,7 @@
 # bugs, the kmemleak scans, the restore's KUnit suite).  The 7.3 base's
 # results (7.3:<name>, 7.3-<boot>-...) are counted apart in the same way:
 # the same assertion on the other kernel base, or one of its own (the
-# configfs sequence).
+# configfs sequence), and so are arm64's (arm64:<name>, on the 7.3 base).
 #   summary.sh RESULTS LOGDIR
 results=$1 logs=$2
 
@@ -32,7 +32,7 @@ function category(n) {
 	return "crash, keys, corrupt, end to end"
 }
 # First pass: the names of the fast kernel and the host
-NR == FNR { if ($1 == "KKT-RESULT" && $2 !~ /^(san|7\.3)[-:]/) plain[$2] = 1; next }
+NR == FNR { if ($1 == "KKT-RESULT" && $2 !~ /^(san|7\.3|arm64)[-:]/) plain[$2] = 1; next }
 $1 == "KKT-RESULT" {
 	n = $2
 	kind = "distinct"
@@ -40,14 +40,18 @@ $1 == "KKT-RESULT" {
 		kind = n in plain ? "rerun" : "sanonly"
 	else if (sub(/^7\.3:/, "", n) || sub(/^7\.3-/, "", n))
 		kind = n in plain ? "base" : "baseonly"
+	else if (sub(/^arm64:/, "", n) || sub(/^arm64-/, "", n))
+		kind = n in plain ? "arch" : "archonly"
 	c = category(n)
 	c = kind == "rerun" ? c " [sanitizer re-run]" : kind == "sanonly" ? c " [sanitizer only]" : c
 	c = kind == "base" ? c " [7.3 re-run]" : kind == "baseonly" ? c " [7.3 only]" : c
+	c = kind == "arch" ? c " [arm64 re-run]" : kind == "archonly" ? c " [arm64 only]" : c
 	if (!(c in pass)) { order[++nc] = c; pass[c] = fail[c] = 0 }
 	ok = $3 == "pass"
 	if (ok) pass[c]++; else fail[c]++
 	if (kind == "rerun") { rp += ok; rf += !ok }
 	else if (kind == "base") { bp += ok; bf += !ok }
+	else if (kind == "arch") { ap += ok; af += !ok }
 	else { dp += ok; df += !ok }
 }
 END {
@@ -57,6 +61,7 @@ END {
 	printf "%-56s %6d %6d\n", "distinct assertions", dp, df
 	printf "%-56s %6d %6d\n", "the same re-run on the sanitizer kernel", rp, rf
 	printf "%-56s %6d %6d\n", "the same re-run on the 7.3 base", bp, bf
+	printf "%-56s %6d %6d\n", "the same re-run on arm64 (7.3 base)", ap, af
 }' "$results" "$results"
 
 faults=$(grep -ah '^KKT-FIGURE faults-points ' "$logs"/*.log 2>/dev/null | tr -d '\r' |

@@ -9,8 +9,8 @@
 HINT="preparing build/linux-source-$BASE failed: see the messages above; make clean starts it again"
 
 # The patches applied last, and the files they changed (6.12: the old names)
-STAMP=$BUILD/patches$BASE_TAG.stamp
-PATCHED=$BUILD/patched-files$BASE_TAG
+STAMP=$BUILD/patches$SRC_TAG.stamp
+PATCHED=$BUILD/patched-files$SRC_TAG
 
 unpack() {
 	local tarball ver

@@ -111,11 +111,17 @@ open_with_pipe() {	# open_with_pipe DEV NAME: key verified against LUKS2 digest
 	return $rc
 }
 
+# open_with_keyring DEV NAME: cryptsetup (2.7 and later) takes the restored
+# user key from the keyring itself, and checks it against the LUKS2 digest
+open_with_keyring() {
+	cryptsetup open --volume-key-keyring "%user:$(desc_of "$1")" "$1" "$2"
+}
+
 stage_capture() {
 	say "Capture kernel up: $(grep MemTotal /proc/meminfo | tr -s ' '), no passphrase in its initramfs or command line"
 	say "  $(dmesg | grep 'kdump_keys:')"
 	grep -E ' (user|kdump) ' /proc/keys | awk '{ print "KKT-SAY   /proc/keys: " $8, $9, $10, $11, $12 }'
-	say "Opening disk 1 with dmsetup, table key :64:user:<desc>; disk 2 with keyctl pipe | cryptsetup open --volume-key-file"
+	say "Opening disk 1 with dmsetup, table key :64:user:<desc>; disk 2 with cryptsetup and the restored key"
 	check e2e-no-passphrase "no passphrase on the capture command line" \
 		sh -c '! grep -q kkt_pass /proc/cmdline'
 	check e2e-live-set "exactly the live set restored: $(dmesg | grep -o 'restored .* keys')" \
@@ -125,8 +131,15 @@ stage_capture() {
 		verify_digest /dev/vda
 	check e2e-open-dmsetup "disk 1 opened by dmsetup with :<size>:user:<desc>" \
 		open_with_table /dev/vda dump
-	check e2e-open-cryptsetup "disk 2 opened by cryptsetup with the restored key" \
-		open_with_pipe /dev/vdb other
+	# Disk 2: from the keyring where cryptsetup can (Debian 13's 2.7, on
+	# arm64), else through a file (Debian 12's 2.6, on x86)
+	if cryptsetup --help | grep -q -- --volume-key-keyring; then
+		check e2e-open-cryptsetup "disk 2 opened by cryptsetup open --volume-key-keyring %user:<desc>" \
+			open_with_keyring /dev/vdb other
+	else
+		check e2e-open-cryptsetup "disk 2 opened by keyctl pipe | cryptsetup open --volume-key-file" \
+			open_with_pipe /dev/vdb other
+	fi
 	mount /dev/mapper/other /mnt && umount /mnt
 	check e2e-mount "ext4 on disk 1 mounts" mount /dev/mapper/dump /mnt
 	if ! grep -q ' /mnt ' /proc/mounts; then

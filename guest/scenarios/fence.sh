@@ -1,9 +1,11 @@
 # shellcheck shell=sh
 # shellcheck disable=SC2154 # kkt_*: from the kernel command line
 # Fail closed: keys go only to a capture kernel that announces that it takes
-# them (a "KDKY" chunk in its kernel_info).  /boot/bzImage-nokeys is our
-# kernel with that chunk renamed: a stand-in for a capture kernel built
-# without CONFIG_KEYS_KDUMP, which would leave the keys readable in sysfs.
+# them (x86: a "KDKY" chunk in its kernel_info on 6.12, setup_type_max on
+# 7.3; arm64: bit 4 of its Image header's flags).  KIMAGE-nokeys is our
+# kernel without that mark (scripts/nokeys-image.py): a stand-in for a
+# capture kernel built without CONFIG_KEYS_KDUMP, which would leave the keys
+# readable (x86: in sysfs) or give their pages out as free memory.
 
 # The results of each boot: qemu.sh fails it unless all arrive, whole
 # (first: the first kernel and, after the crash, the capture kernel)
@@ -17,7 +19,7 @@ state() {
 stage_first() {
 	# With no kdump key there is nothing to refuse: no notice
 	loaded=no
-	kexec -s -p /boot/bzImage-nokeys --initrd=/boot/capture.cpio \
+	kexec -s -p "$KIMAGE-nokeys" --initrd=/boot/capture.cpio \
 		--append="$(capture_cmdline none)" && kexec -s -p -u && loaded=yes
 	check fence-quiet-without-keys "load and unload with no kdump key: $loaded, $(dmesg | grep -c 'does not take kdump keys') notice(s)" \
 		sh -c "[ $loaded = yes ] && ! dmesg | grep -q 'does not take kdump keys'"
@@ -25,7 +27,7 @@ stage_first() {
 	keyctl padd logon kkt:fence @u < /tmp/k > /dev/null
 	keyctl add kdump kkt:fence "" @u > /dev/null
 	hex=$(od -An -tx1 -N16 /tmp/k | tr -d ' \n')
-	kexec -s -p /boot/bzImage-nokeys --initrd=/boot/capture.cpio \
+	kexec -s -p "$KIMAGE-nokeys" --initrd=/boot/capture.cpio \
 		--append="$(capture_cmdline capture "kkt_hex=$hex")" ||
 		{ result fence-load fail "kexec -s -p of bzImage-nokeys"; return; }
 	check fence-refused "$(dmesg | grep -o 'capture kernel does not take .*')" \
@@ -40,6 +42,6 @@ stage_capture() {
 		sh -c '! keyctl request user kkt:fence > /dev/null 2>&1'
 	check fence-silent "no kdump_keys line: the capture kernel got nothing" \
 		sh -c '! dmesg | grep -q kdump_keys:'
-	check fence-sysfs "no key byte in /sys/kernel/boot_params for nobody" \
+	check fence-sysfs "no key byte in $BOOTINFO for nobody" \
 		no_key_bytes_for_nobody "$kkt_hex"
 }

@@ -75,16 +75,25 @@ check() {
 	fi
 }
 
+# The kernel this boot runs, to load as capture kernel: an x86 bzImage or an
+# arm64 Image; KIMAGE-nokeys is the same without its "takes kdump keys" mark
+KIMAGE=/boot/bzImage
+[ -e /boot/Image ] && KIMAGE=/boot/Image
+# Where a boot loader's data shows in sysfs: boot_params on x86, the device
+# tree on arm64
+BOOTINFO=/sys/kernel/boot_params
+[ -d $BOOTINFO ] || BOOTINFO=/sys/firmware/devicetree/base
+
 # The capture kernel gets the first kernel's command line minus what only
 # the first boot needs, with the next stage named.
 capture_cmdline() {
 	# shellcheck disable=SC2154 # set by /init
-	echo "console=ttyS0 panic=-1 no_timer_check nr_cpus=1 kunit.enable=0 $(grep -o 'init_on_free=1' /proc/cmdline) $(grep -o 'kkt_kmemleak=1' /proc/cmdline) kkt_scenario=$scenario kkt_stage=$1 $2"
+	echo "$(grep -o 'console=[^ ]*' /proc/cmdline) panic=-1 no_timer_check nr_cpus=1 kunit.enable=0 $(grep -o 'init_on_free=1' /proc/cmdline) $(grep -o 'kkt_kmemleak=1' /proc/cmdline) kkt_scenario=$scenario kkt_stage=$1 $2"
 }
 
 # load_capture STAGE [EXTRA]: kexec_file_load the same kernel as capture kernel
 load_capture() {
-	kexec -s -p /boot/bzImage --initrd=/boot/capture.cpio \
+	kexec -s -p $KIMAGE --initrd=/boot/capture.cpio \
 		--append="$(capture_cmdline "$1" "$2")"
 }
 
@@ -121,11 +130,11 @@ crash_now() {
 	echo c > /proc/sysrq-trigger
 }
 
-# no_key_bytes_for_nobody HEX: nothing nobody reads under
-# /sys/kernel/boot_params holds the bytes HEX (lower-case hex, no blanks)
+# no_key_bytes_for_nobody HEX: nothing nobody reads under BOOTINFO holds
+# the bytes HEX (lower-case hex, no blanks)
 no_key_bytes_for_nobody() {
 	# shellcheck disable=SC2016 # expanded by nobody's shell
-	su nobody -s /bin/sh -c 'find /sys/kernel/boot_params -type f |
+	su nobody -s /bin/sh -c 'find '$BOOTINFO' -type f |
 		while read -r f; do od -An -tx1 -v "$f"; done' 2>/dev/null |
 		tr -d ' \n' > /tmp/boot_params.hex
 	[ -s /tmp/boot_params.hex ] && ! grep -q "$1" /tmp/boot_params.hex

@@ -9,7 +9,7 @@ EXPECT_first="kselftest-run"
 
 stage_first() {
 	cd /kselftest || { result kselftest-run fail "no /kselftest"; return; }
-	KDUMP_KEY_KERNEL=/boot/bzImage KDUMP_KEY_INITRD=/boot/capture.cpio \
+	KDUMP_KEY_KERNEL=$KIMAGE KDUMP_KEY_INITRD=/boot/capture.cpio \
 		./run_kselftest.sh > /tmp/kselftest.tap 2>&1
 	cat /tmp/kselftest.tap
 	tap_results kselftest /tmp/kselftest.tap nested

@@ -51,12 +51,14 @@ void kdump_keys_image_free(struct kimage *image);
 void kdump_keys_crashkres_protect(bool protect);
 
 /*
- * Implemented by the architecture.  In the first kernel: make the key
- * pages of the loaded image unreachable through the kernel's own mappings,
- * or reachable and writable again, as crash memory is protected or written
- * to.  In a capture kernel: find the keys the crashed kernel left behind
- * (false when there are none), and forget where they are once wiped.
+ * Implemented by the architecture.  In the first kernel: tell whether a
+ * capture kernel's image announces that it takes kdump keys, and make the
+ * key pages of the loaded image unreachable through the kernel's own
+ * mappings, or reachable and writable again, as crash memory is protected
+ * or written to.  In a capture kernel: find the keys the crashed kernel left
+ * behind (false when there are none), and forget where they are once wiped.
  */
+bool kdump_keys_taken_by(const char *kernel, unsigned long kernel_len);
 int arch_kdump_keys_protect(phys_addr_t mem, size_t size, bool protect);
 
 bool arch_kdump_keys_locate(phys_addr_t *addr, size_t *size);
@@ -88,6 +90,12 @@ static inline bool kdump_keys_exist(void)
 
 static inline bool kdump_keys_is_segment(const struct kimage *image,
 					 unsigned long mem)
+{
+	return false;
+}
+
+static inline bool kdump_keys_taken_by(const char *kernel,
+				       unsigned long kernel_len)
 {
 	return false;
 }

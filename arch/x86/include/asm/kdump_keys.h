@@ -10,17 +10,10 @@
 	(sizeof(struct setup_data) + sizeof(struct setup_indirect))
 
 #ifdef CONFIG_KEYS_KDUMP
-bool kdump_keys_taken_by(const char *kernel, unsigned long kernel_len);
 void kdump_keys_setup_data(struct boot_params *params,
 			   unsigned long params_load_addr, unsigned int offset,
 			   unsigned long mem, unsigned long memsz);
 #else
-static inline bool kdump_keys_taken_by(const char *kernel,
-				       unsigned long kernel_len)
-{
-	return false;
-}
-
 static inline void kdump_keys_setup_data(struct boot_params *params,
 					 unsigned long params_load_addr,
 					 unsigned int offset,

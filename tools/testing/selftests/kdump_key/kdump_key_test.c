@@ -8,7 +8,7 @@
  * restore=user|logon".
  *
  * Run as root.  The proc_keys_loaded test also needs a crashkernel=
- * reservation, and KDUMP_KEY_KERNEL and KDUMP_KEY_INITRD naming a bzImage and
+ * reservation, and KDUMP_KEY_KERNEL and KDUMP_KEY_INITRD naming a kernel image and
  * an initrd to load as the capture kernel; it is skipped otherwise.
  */
 
@@ -900,7 +900,7 @@ TEST_F(kdump, proc_keys_loaded)
 
 	if (!kernel || !initrd)
 		SKIP(return,
-		     "KDUMP_KEY_KERNEL and KDUMP_KEY_INITRD must name a bzImage and an initrd");
+		     "KDUMP_KEY_KERNEL and KDUMP_KEY_INITRD must name a kernel image and an initrd");
 	if (!file_contains("/proc/iomem", "Crash kernel"))
 		SKIP(return, "no \"Crash kernel\" in /proc/iomem (crashkernel=)");
 	if (crash_loaded() == 1)
