@@ -1,97 +1,117 @@
 #!/bin/bash
-# Debian 13's arm64 userspace for the arm64 guest (KKT_ARCH=arm64), never
-# installed on the host: the packages below and every package they depend
-# on, downloaded through a source list and package lists of their own in
-# build/apt-arm64/ (APT::Architecture=arm64, an empty dpkg status so that
-# apt resolves the whole closure; DEBIAN_MIRROR picks the mirror) into
-# /var/cache/kdump-key-debian13/arm64-debs, shared by every clone, and
-# unpacked with dpkg-deb into build/arm64-root/ (merged /usr).
-# scripts/initramfs.sh takes the programs it needs from there.  Prints the
-# tree's path; everything else goes to stderr.
+# Debian 13's (trixie's) arm64 userspace for the arm64 guest's initramfs
+# (KKT_ARCH=arm64), never installed on the host.  apt-get resolves the
+# packages of PKGS and the closure of their Depends and Pre-Depends for arm64
+# only, against an empty dpkg status, with a source list, package lists and
+# state of its own in build/apt-arm64/ (the host's apt sources, lists and
+# dpkg status stay untouched; DEBIAN_MIRROR picks the mirror).  The .debs go
+# to /var/cache/kdump-key-debian13/arm64-debs, shared by every clone, with
+# closure-<stamp>, the list of the closure's files, so that the next run
+# needs no network (empty that directory to fetch the archive's current
+# versions).  dpkg-deb unpacks them afresh into build/arm64-root/ on every
+# run, with merged /usr's /bin, /sbin and /lib symlinks; no maintainer
+# script runs.  Every program of PROGS must then be an AArch64 ELF whose
+# program interpreter and libraries, recursively, are in the tree.
+# Prints the tree's path; everything else goes to stderr.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
-HINT="getting Debian 13's arm64 packages failed: see the messages above"
+HINT="making the arm64 root in build/arm64-root failed: see the messages above"
 
 PKGS="busybox-static keyutils cryptsetup-bin dmsetup kexec-tools makedumpfile
       e2fsprogs coreutils libgcc-s1"
-# The programs the guest runs; each must be an AArch64 ELF whose libraries
-# are all in the tree
-PROGS="usr/bin/busybox usr/bin/keyctl usr/sbin/cryptsetup usr/sbin/dmsetup
+PROGS="bin/busybox usr/bin/keyctl usr/sbin/cryptsetup usr/sbin/dmsetup
        usr/sbin/kexec usr/bin/makedumpfile usr/sbin/mke2fs usr/bin/timeout"
+LIBDIRS="usr/lib/aarch64-linux-gnu lib/aarch64-linux-gnu"
 SUITE=trixie
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 KEYRING=/usr/share/keyrings/debian-archive-keyring.gpg
 APT=$BUILD/apt-arm64
-CACHE=${KKT_D13_CACHE:-/var/cache/kdump-key-debian13}/arm64-debs
+DEBS=${KKT_D13_CACHE:-/var/cache/kdump-key-debian13}/arm64-debs
 ROOT=$BUILD/arm64-root
+# shellcheck disable=SC2086 # echo joins the list's blanks and newlines
+CLOSURE=$DEBS/closure-$(echo $SUITE $MIRROR $PKGS | sha256sum | cut -c1-16)
 
-# apt-get for arm64 with nothing of the host's sources, lists, status or pins
+# apt-get for arm64 alone, with nothing of the host's sources, lists, pins
+# or dpkg status
 APT_OPTS=(-q -o APT::Architecture=arm64 -o APT::Architectures=arm64
 	  -o Dir::Etc::sourcelist="$APT/sources.list" -o Dir::Etc::sourceparts=/dev/null
 	  -o Dir::Etc::preferences=/dev/null -o Dir::Etc::preferencesparts=/dev/null
 	  -o Dir::State::lists="$APT/lists" -o Dir::State::status="$APT/status"
-	  -o Dir::Cache="$APT/cache" -o Dir::Cache::archives="$CACHE"
-	  -o Acquire::Languages=none -o APT::Sandbox::User=root -o Debug::NoLocking=1)
+	  -o Dir::State::extended_states="$APT/extended_states" -o Dir::Cache="$APT/cache"
+	  -o Acquire::Languages=none -o APT::Sandbox::User=root)
 
+# Resolve the closure, download into DEBS what it lacks, write CLOSURE
 fetch() {
 	[ -f "$KEYRING" ] || die "$KEYRING missing: apt-get install debian-archive-keyring"
-	mkdir -p "$APT/lists/partial" "$APT/cache" "$CACHE/partial"
-	: > "$APT/status"
+	mkdir -p "$APT/lists/partial" "$APT/cache" "$APT/none/partial" "$DEBS/partial"
+	: > "$APT/status"	# nothing installed: apt resolves the whole closure
 	echo "deb [signed-by=$KEYRING] $MIRROR $SUITE main" > "$APT/sources.list"
-	log "apt-get update: $SUITE (arm64) from $MIRROR, with its own lists in $APT"
+	log "apt-get update: $SUITE arm64 from $MIRROR, with its own lists and status in $APT"
 	apt-get "${APT_OPTS[@]}" --error-on=any update >&2 ||
 		die "apt-get update of $SUITE failed: needs root and network access to $MIRROR (DEBIAN_MIRROR)"
-	log "downloading $(wc -w <<< "$PKGS") arm64 packages and their dependencies into $CACHE"
+	# The closure's file names: with an empty archive directory, --print-uris
+	# names every .deb ('URI' FILE SIZE HASH)
 	# shellcheck disable=SC2086 # one package a word
-	apt-get "${APT_OPTS[@]}" -y --download-only --no-install-recommends \
-		install $PKGS >&2 ||
-		die "apt-get could not download the arm64 packages: see apt's message above"
-	# The closure apt resolved, for the next run to check without the network
+	apt-get "${APT_OPTS[@]}" -qq --print-uris --no-install-recommends \
+		-o Dir::Cache::archives="$APT/none" install $PKGS > "$APT/uris" ||
+		die "apt-get cannot resolve the arm64 closure of PKGS: see apt's message above"
+	awk '{ print $2 }' "$APT/uris" > "$APT/closure"
+	log "downloading what $DEBS lacks of the closure's $(wc -l < "$APT/closure") packages"
 	# shellcheck disable=SC2086
-	apt-get "${APT_OPTS[@]}" -s --no-install-recommends install $PKGS 2>/dev/null |
-		awk '$1 == "Inst" { print $2 }' | sort > "$CACHE/closure.txt"
+	apt-get "${APT_OPTS[@]}" -y --download-only --no-install-recommends \
+		-o Dir::Cache::archives="$DEBS" install $PKGS >&2 ||
+		die "apt-get could not download the arm64 packages: see apt's message above"
+	# Whole or not at all: concurrent clones each rename their own copy
+	cp "$APT/closure" "$CLOSURE.$$"
+	mv "$CLOSURE.$$" "$CLOSURE"
 }
 
-# Every package of the closure is in the cache (after a first download)
-complete() {
-	local p
-	[ -s "$CACHE/closure.txt" ] || return 1
-	while read -r p; do
-		compgen -G "$CACHE/${p%%:*}_*_@(arm64|all).deb" > /dev/null || return 1
-	done < "$CACHE/closure.txt"
+# Every .deb of the closure is in the cache
+cached() {
+	local f
+	[ -s "$CLOSURE" ] || return 1
+	while read -r f; do
+		[ -f "$DEBS/$f" ] || return 1
+	done < "$CLOSURE"
 }
 
-# needs FILE: the libraries FILE's dynamic section names
-needs() {
-	readelf -d "$1" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'
-}
-
-# check PROG: an AArch64 ELF whose libraries, recursively, are in the tree
+# check FILE: FILE (relative to ROOT) is an AArch64 ELF file in the tree, and
+# so are its program interpreter and its DT_NEEDED libraries, recursively,
+# the libraries in LIBDIRS.  One readelf a file: this runs on every make.
+declare -A seen=()
 check() {
-	local lib
-	readelf -h "$ROOT/$1" 2>/dev/null | grep -q 'Machine:.*AArch64' ||
-		die "$ROOT/$1 is missing or not an AArch64 program"
-	for lib in $(needs "$ROOT/$1"); do
-		[ -e "$ROOT/usr/lib/aarch64-linux-gnu/$lib" ] ||
-			die "$ROOT/$1 needs $lib, which no package of the closure has"
-		check "usr/lib/aarch64-linux-gnu/$lib"
-	done
+	local f=$ROOT/$1 elf line lib dir found
+	[ -e "$f" ] || die "$1 missing from $ROOT"
+	# An absolute symlink would lead to the host's file
+	[[ $(readlink -f "$f") == "$REAL"/* ]] || die "$ROOT/$1 leads out of the tree"
+	elf=$(readelf -hld "$f" 2>/dev/null) || die "$ROOT/$1 is not an ELF file"
+	[[ $elf =~ Machine:\ +AArch64 ]] || die "$ROOT/$1 is not an AArch64 ELF file"
+	while read -r line; do
+		if [[ $line =~ program\ interpreter:\ /(.*)\]$ ]]; then
+			found=${BASH_REMATCH[1]}
+		elif [[ $line =~ \(NEEDED\).*\[(.*)\]$ ]]; then
+			lib=${BASH_REMATCH[1]} found=''
+			for dir in $LIBDIRS; do
+				[ -e "$ROOT/$dir/$lib" ] && found=$dir/$lib && break
+			done
+			[ -n "$found" ] || die "$1 needs $lib, which is in no $LIBDIRS of $ROOT"
+		else
+			continue
+		fi
+		[ -n "${seen[$found]:-}" ] || { seen[$found]=1; check "$found"; }
+	done <<< "$elf"
 }
 
-shopt -s extglob
-complete || fetch
-complete || die "the arm64 packages in $CACHE are incomplete after the download"
-rm -rf "$ROOT" && mkdir -p "$ROOT/usr"
-n=0
-while read -r p; do
-	for deb in "$CACHE/${p%%:*}_"*_@(arm64|all).deb; do
-		dpkg-deb -x "$deb" "$ROOT"
-		n=$((n + 1))
-	done
-done < "$CACHE/closure.txt"
-# Merged /usr, as a Debian 13 system has it: what a package still ships in
-# /bin, /sbin or /lib moves to /usr, and the loader's path
-# /lib/ld-linux-aarch64.so.1 resolves
+cached || fetch
+cached || die "the arm64 closure in $DEBS is incomplete after the download"
+rm -rf "$ROOT"
+mkdir -p "$ROOT"
+while read -r f; do
+	dpkg-deb -x "$DEBS/$f" "$ROOT" ||
+		die "$DEBS/$f is damaged: delete it and run again to download it anew"
+done < "$CLOSURE"
+# Merged /usr, as on Debian 13: whatever a package still ships in /bin, /sbin
+# or /lib moves to /usr, which the symlinks name (/lib/ld-linux-aarch64.so.1)
 for d in bin sbin lib; do
 	mkdir -p "$ROOT/usr/$d"
 	if [ -d "$ROOT/$d" ] && [ ! -L "$ROOT/$d" ]; then
@@ -100,7 +120,12 @@ for d in bin sbin lib; do
 	fi
 	[ -L "$ROOT/$d" ] || ln -s "usr/$d" "$ROOT/$d"
 done
-for prog in $PROGS; do check "$prog"; done
-[ -e "$ROOT/lib/ld-linux-aarch64.so.1" ] || die "no arm64 program interpreter in $ROOT"
-log "arm64 root: $n packages, $(find "$ROOT" -type f | wc -l) files, $(du -sm "$ROOT" | cut -f1) MiB in $ROOT"
+REAL=$(cd "$ROOT" && pwd -P)
+for p in $PROGS; do
+	check "$p"
+done
+# busybox is the initramfs's shell before any library: it must be static
+[[ $(readelf -l "$ROOT/bin/busybox") != *'program interpreter'* ]] ||
+	die "$ROOT/bin/busybox is not static: busybox-static's arm64 package changed"
+log "arm64 root: $(wc -l < "$CLOSURE") packages, $(find "$ROOT" -type f | wc -l) files, $(du -sm "$ROOT" | cut -f1) MiB in $ROOT"
 echo "$ROOT"
