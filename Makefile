@@ -3,7 +3,8 @@
 #   make demo     the whole story in QEMU, step by step
 #   make check    the gate CI runs: every kernel and base end to end (KUnit,
 #                 kselftests, crash scenarios, Debian 13), under 75 min
-#   make check-full  make check plus the Debian 13 passphrase comparison
+#   make check-full  make check plus the Debian 13 passphrase comparison and
+#                 kdump-utils' configfs sequence on arm64
 #   make kernel   build/bzImage only
 #                 (KKT_BASE=7.3 make kernel: build/bzImage-7.3 on Debian's 7.3)
 #   make kunit    kunit.py run of the KUnit suites (a separate x86_64 build)
@@ -29,7 +30,7 @@ check:
 	scripts/check.sh
 
 check-full:
-	KKT_D13_COMPARE=1 scripts/check.sh
+	KKT_FULL=1 scripts/check.sh
 
 demo:
 	scripts/demo.sh

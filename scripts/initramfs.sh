@@ -8,6 +8,10 @@
 # Uncompressed: unpacking is faster than gunzip under TCG.
 #   initramfs.sh san    build/initramfs-san.cpio with build/bzImage-san and,
 #                       in /lib/planted, the planted-bug modules
+# With KKT_BASE=7.3 KKT_ARCH=arm64: build/initramfs-7.3-arm64.cpio with
+# /boot/Image and /boot/Image-nokeys, the programs and their libraries from
+# Debian 13's arm64 packages (scripts/arm64-root.sh; blkid is left out, no
+# arm64 scenario uses it).
 # With KKT_BASE=7.3: build/initramfs-7.3.cpio with build/bzImage-7.3, and in
 # /opt/trixie Debian 13's cryptsetup 2.7 and kexec-tools 2.0.29 (from the
 # Debian 13 root filesystem, scripts/debian13-rootfs.sh), which the

@@ -29,7 +29,7 @@ stage_first() {
 	hex=$(od -An -tx1 -N16 /tmp/k | tr -d ' \n')
 	kexec -s -p "$KIMAGE-nokeys" --initrd=/boot/capture.cpio \
 		--append="$(capture_cmdline capture "kkt_hex=$hex")" ||
-		{ result fence-load fail "kexec -s -p of bzImage-nokeys"; return; }
+		{ result fence-load fail "kexec -s -p of $KIMAGE-nokeys"; return; }
 	check fence-refused "$(dmesg | grep -o 'capture kernel does not take .*')" \
 		sh -c 'dmesg | grep -q "capture kernel does not take kdump keys, none handed over"'
 	check fence-pending "the key stays pending: $(state kkt:fence)" \
