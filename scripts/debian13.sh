@@ -56,7 +56,7 @@ logcheck() {	# logcheck NAME TEXT DETAIL PATTERN: pass if the text has it
 }
 # What the capture kernel printed: the console after the crash
 capture_of() {	# from the last crash trigger of the test driver
-	awk '/^KKT-CRASH-TRIGGER/ { n = NR } { l[NR] = $0 }
+	awk '/KKT-CRASH-TRIG/ { n = NR } { l[NR] = $0 }
 	     END { if (n) for (i = n; i <= NR; i++) print l[i] }' "$LOGS/$1.log"
 }
 

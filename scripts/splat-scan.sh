@@ -1,7 +1,8 @@
 #!/bin/bash
 # Print the kernel splats in a console log.  The deliberate crash of a crash
-# cycle (from the guest's KKT-CRASH-TRIGGER line to the capture kernel's
-# banner) is not a splat; neither is a line matching config/splat-allow.txt.
+# cycle (from the guest's KKT-CRASH-TRIGGER line, even cut by a kernel
+# message, to the capture kernel's banner) is not a splat; neither is a
+# line matching config/splat-allow.txt.
 log=$1
 allow=$(dirname "$0")/../config/splat-allow.txt
 pattern='BUG:|WARNING:|Oops|KASAN|UBSAN|possible recursive locking|circular locking dependency|inconsistent lock state|suspicious RCU usage|lockdep|Call Trace|blocked for more than|soft lockup|Kernel panic'
@@ -19,7 +20,7 @@ pattern="$pattern"'|unreferenced object|suspected memory leak|kmemleak: .*(disab
 # lockdep counts as NMI, and should_fail_ex() draws a random number under
 # crngs.lock there ("inconsistent lock state ... crngs.lock", with
 # fei_kprobe_handler in the trace).  Any other report is kept.
-awk '/^KKT-CRASH-TRIGGER/ { skip = 1 } /Linux version/ { skip = 0 }
+awk '/KKT-CRASH-TRIG/ { skip = 1 } /Linux version/ { skip = 0 }
      /^KKT-FAULT-INJECTION on/ { fi = 1 } /^KKT-FAULT-INJECTION off/ { fi = 0 }
      /^KKT-FAIL-FUNCTION on/ { ff = 1 } /^KKT-FAIL-FUNCTION off/ { ff = 0 }
      fi && /kmemleak: Cannot allocate a scan area, scanning the full object/ { next }

@@ -124,9 +124,13 @@ kmemleak_check() {
 	esac
 }
 
+# The marker goes out on the serial line before the crash's first kernel
+# line: the UART sends what echo wrote after echo returns, and a panic
+# printed meanwhile cut it once ("KKT-CRASH-TRIGGEsysrq: Trigger a crash")
 crash_now() {
 	kmemleak_check
 	echo "KKT-CRASH-TRIGGER"
+	sleep 1
 	echo c > /proc/sysrq-trigger
 }
 
