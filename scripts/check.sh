@@ -25,6 +25,7 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  san:live-all-or-nothing san:stress-restored-set san:stress-quota
 	  san:faults-run san:faults-injected san:kmemleak-stress-first
 	  san:faults-segment-no-room san:faults-segment-next-load
+	  san:faults-write-fails san:faults-write-next-load
 	  san:planted-run san:planted-verdict san:planted-scan-warning
 	  san:planted-scan-kasan san:planted-scan-ubsan
 	  san:planted-scan-kmemleak san:planted-scan-bug

@@ -11,6 +11,7 @@
 # The results of each boot: qemu.sh fails it unless all arrive, whole
 # shellcheck disable=SC2034 # read by expect_boot (lib.sh)
 EXPECT_first="faults-segment-no-room faults-segment-next-load
+	faults-write-fails faults-write-next-load
 	faults-injected faults-run"
 
 # GFP_KERNEL allocations are exempt unless ignore-gfp-wait is cleared;
@@ -38,38 +39,38 @@ state() {	# state DESC: what /proc/keys says of the kdump key DESC
 	awk -v d="$1:" '$8 == "kdump" && $9 == d { print $NF }' /proc/keys
 }
 
-# No room for the key segment (fail_function makes kdump_keys_add_buffer()
-# fail once, as a full crash reservation does): the load succeeds without
-# the keys, which stay pending, with one log line; the next load, after a
-# failed kexec_add_buffer() (where CRASH_DM_CRYPT double freed its
-# buffer), loads them
-segment_no_room() {
-	f=/sys/kernel/debug/fail_function
-	head -c 64 /dev/urandom | keyctl padd logon kkt:noroom @u > /dev/null
-	keyctl add kdump kkt:noroom "" @u > /dev/null
-	if ! { echo kdump_keys_add_buffer > $f/inject &&
-	       printf %#x -99 > $f/kdump_keys_add_buffer/retval &&
+# fail_once FUNC ERRNO LINE RESULT NEXT WHAT: fail_function makes the
+# kernel function FUNC fail once with -ERRNO; the load must succeed
+# without the keys, which stay pending, with one log line matching LINE
+# (result RESULT), and the next load must load them (result NEXT)
+fail_once() {
+	fn=$1 f=/sys/kernel/debug/fail_function
+	head -c 64 /dev/urandom | keyctl padd logon "kkt:$fn" @u > /dev/null
+	keyctl add kdump "kkt:$fn" "" @u > /dev/null
+	before=$(dmesg | grep -c "$3")
+	if ! { echo "$fn" > $f/inject &&
+	       printf %#x "-$2" > "$f/$fn/retval" &&
 	       echo 100 > $f/probability && echo 1 > $f/times &&
 	       echo 0 > $f/verbose; }; then
-		result faults-segment-no-room fail "cannot arm $f for kdump_keys_add_buffer"
-		result faults-segment-next-load fail "not run"
+		result "$4" fail "cannot arm $f for $fn"
+		result "$5" fail "not run"
 		return
 	fi
 	echo "KKT-FAIL-FUNCTION on"
 	load_capture none
 	rc=$?
 	echo "KKT-FAIL-FUNCTION off"
-	echo '!kdump_keys_add_buffer' > $f/inject
-	lines=$(dmesg | grep -c 'no room for the key segment') st=$(state kkt:noroom)
-	check faults-segment-no-room "load with no room for the segment (EADDRNOTAVAIL injected): exit $rc, key $st, $lines log line(s)" \
+	echo "!$fn" > $f/inject
+	lines=$(( $(dmesg | grep -c "$3") - before )) st=$(state "kkt:$fn")
+	check "$4" "load with $6: exit $rc, key $st, $lines log line(s)" \
 		test "$rc $st $lines" = "0 pending 1"
 	load_capture none
 	rc=$?
-	st=$(state kkt:noroom)
-	check faults-segment-next-load "the next load: exit $rc, key $st" \
+	st=$(state "kkt:$fn")
+	check "$5" "the next load: exit $rc, key $st" \
 		test "$rc $st" = "0 loaded"
 	kexec -s -p -u
-	keyctl unlink %kdump:kkt:noroom @u > /dev/null
+	keyctl unlink "%kdump:kkt:$fn" @u > /dev/null
 }
 
 stage_first() {
@@ -106,6 +107,14 @@ stage_first() {
 		test -z "$missing"
 	check faults-run "kdump_key_fault_test: $(grep -c '^ok' /tmp/faults.tap) ok, $(grep -c '^not ok' /tmp/faults.tap) not ok" \
 		sh -c '! grep -q "^not ok" /tmp/faults.tap && grep -q "^ok" /tmp/faults.tap'
-	# Last: fail_function's report turns lockdep off (splat-scan.sh)
-	segment_no_room
+	# Last: fail_function's report turns lockdep off (splat-scan.sh).
+	# No room for the key segment, as a full crash reservation: the next
+	# load follows a failed kexec_add_buffer(), where CRASH_DM_CRYPT double
+	# freed its buffer.  Then the keys' write failing after the load.
+	fail_once kdump_keys_add_buffer 99 'no room for the key segment' \
+		faults-segment-no-room faults-segment-next-load \
+		"no room for the segment (EADDRNOTAVAIL injected)"
+	fail_once kdump_keys_write 12 'cannot write the kdump keys' \
+		faults-write-fails faults-write-next-load \
+		"the keys' write failing (ENOMEM injected)"
 }

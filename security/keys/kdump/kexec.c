@@ -171,8 +171,12 @@ static void *kdump_keys_map(const struct kdump_keys_segment *seg)
 	return segment;
 }
 
-/* Write the live keys into the segment of @image */
-static int kdump_keys_write(struct kimage *image)
+/*
+ * Write the live keys into the segment of @image.  Error injection
+ * (fail_function) can make it fail, as an allocation of the mapping can:
+ * the load must go on with the keys pending.
+ */
+static noinline int kdump_keys_write(struct kimage *image)
 {
 	void *segment = kdump_keys_map(&image->kdump_keys);
 	int ret;
@@ -184,6 +188,7 @@ static int kdump_keys_write(struct kimage *image)
 	vunmap(segment);
 	return ret;
 }
+ALLOW_ERROR_INJECTION(kdump_keys_write, ERRNO);
 
 /* Zero both slots of the segment of @image */
 static void kdump_keys_wipe(struct kimage *image)

@@ -268,9 +268,11 @@ TEST_F_TIMEOUT(fault, kexec_file_load, 1200)
 		TH_LOG("kexec_file_load without a fault: %s", errstr(ret));
 	}
 	EXPECT_LT(0, p.failed);
-	EXPECT_LT(0, p.pending) {
-		TH_LOG("no fault in writing the keys left the load in place");
-	}
+	/*
+	 * p.pending is only a figure: whether a fault lands in the keys'
+	 * write depends on the allocations its mapping happens to need.  The
+	 * faults scenario makes the write fail for certain (fail_function).
+	 */
 	EXPECT_EQ(1, crash_loaded());
 	EXPECT_TRUE(proc_keys_has(id, ": 64 restore=user loaded"));
 	ASSERT_EQ(0, kexec_unload_crash());
