@@ -11,10 +11,8 @@
 #          checks below and scripts/get_maintainer.pl's list
 #   obj/   the test configuration (scripts/kernel.sh's) built at the
 #          baseline and then at each commit, incrementally
-#   obj-arm64/  the arm64 test configuration at the last commit and the
-#          baseline
 # Then one line per check, "patches: <check> pass|fail <detail>": am,
-# checkpatch, kernel-doc, build, sparse, W=1, arm64.  Exit 1 if a check failed.
+# checkpatch, kernel-doc, build, sparse, W=1.  Exit 1 if a check failed.
 # Warnings of kernel-doc, sparse and W=1 count only if the same files on the
 # baseline do not have them (line numbers aside).
 [ "${KKT_BASE:-7.3}" = 7.3 ] || { echo "error: make patches is for the 7.3 base only" >&2; exit 2; }
@@ -236,44 +234,6 @@ else
 	verdict=pass
 	[ -z "$new" ] || { verdict=fail; echo "$new" >&2; }
 	report W=1 $verdict "$note: $(grep -c . <<< "$new" || true) new warnings ($(grep -cE '(warning|error):|^Warning: ' "$OUT/w1-base.log" || true) on the baseline)"
-fi
-
-# (g) arm64: the series' last commit built for arm64 (the arm64 test
-# configuration, cross-compiled), and the .c files the series changes that
-# it builds, with sparse and W=1; new warnings count against the same
-# objects at the baseline (those that exist there)
-A=(make -C "$TREE" O="$OUT/obj-arm64" ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- -j"$JOBS"
-   CC="ccache aarch64-linux-gnu-gcc" KBUILD_BUILD_TIMESTAMP="2025-01-01 00:00:00")
-arm64_build() {	# arm64_build COMMIT NAME: Image, then sparse and W=1 on aobjs
-	local o have=()
-	"${G[@]}" checkout -q -f --detach "$1"
-	cp "$OUT/config-arm64" "$OUT/obj-arm64/.config"
-	log "building $("${G[@]}" log -1 --format=%s "$1") for arm64"
-	"${A[@]}" -s Image > "$OUT/arm64-build-$2.log" 2>&1 || return 1
-	if [ ${#aobjs[@]} -eq 0 ]; then
-		for f in "${sources[@]}"; do
-			[[ $f == *.c ]] && [ -f "$OUT/obj-arm64/${f%.c}.o" ] && aobjs+=("${f%.c}.o")
-		done
-	fi
-	for o in "${aobjs[@]}"; do [ -f "$TREE/${o%.o}.c" ] && have+=("$o"); done
-	"${A[@]}" "${SPARSE[@]}" "${have[@]}" > "$OUT/arm64-sparse-$2.log" 2>&1 || true
-	"${A[@]}" W=1 "${have[@]}" > "$OUT/arm64-w1-$2.log" 2>&1 || true
-}
-mkdir -p "$OUT/obj-arm64"
-FRAGMENTS=("$TOP"/config/*.config "$TOP/config/7.3"/*.config "$TOP/config/arm64"/*.config)
-test_config "$OUT/config-arm64" "${A[@]}"
-aobjs=()
-if ! arm64_build "$final" last; then
-	report arm64 fail "the series does not build for arm64: $OUT/arm64-build-last.log"
-	tail -20 "$OUT/arm64-build-last.log" >&2
-elif ! arm64_build "$base" base; then
-	report arm64 fail "the baseline does not build for arm64: $OUT/arm64-build-base.log"
-else
-	new=$(new_warnings "$OUT/arm64-sparse-base.log" "$OUT/arm64-sparse-last.log"
-	      new_warnings "$OUT/arm64-w1-base.log" "$OUT/arm64-w1-last.log")
-	verdict=pass
-	[ -z "$new" ] || { verdict=fail; echo "$new" >&2; }
-	report arm64 $verdict "Image of the arm64 test configuration at the last commit (and the baseline); sparse (C=2) and W=1 on its ${#aobjs[@]} objects of the series' files: $(grep -c . <<< "$new" || true) new warnings"
 fi
 
 # --- the cover letter -----------------------------------------------------
