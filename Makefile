@@ -6,7 +6,8 @@
 #   make check-full  make check plus the Debian 13 passphrase comparison and
 #                 kdump-utils' configfs sequence on arm64
 #   make kernel   build/bzImage only
-#                 (KKT_BASE=7.3 make kernel: build/bzImage-7.3 on Debian's 7.3)
+#                 (KKT_BASE=7.3 make kernel: build/bzImage-7.3 on Debian's 7.3;
+#                 KKT_BASE=7.3 KKT_ARCH=arm64: build/Image-7.3-arm64)
 #   make kunit    kunit.py run of the KUnit suites (a separate x86_64 build)
 #   make deb      the kdump-luks Debian package (build/kdump-luks_*.deb)
 #   make debian13 the Debian 13 guest images (build/debian13/)
