@@ -1,7 +1,7 @@
 # kdump key type: build, boot and test harness.  See README.md.
 #
 #   make demo     the whole story in QEMU, step by step
-#   make check    the gate CI runs: every kernel and base end to end (KUnit,
+#   make check    the gate CI runs: every kernel, base and architecture end to end (KUnit,
 #                 kselftests, crash scenarios, Debian 13), under 75 min
 #   make check-full  make check plus the Debian 13 passphrase comparison and
 #                 kdump-utils' configfs sequence on arm64
