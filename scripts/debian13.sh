@@ -63,7 +63,7 @@ capture_of() {	# from the last crash trigger of the test driver
 # The package and the guest's scripts are shellcheck-clean
 lint=$LOGS/d13-shellcheck.txt
 pkg=$TOP/dist/debian/kdump-luks
-if (cd "$TOP" && shellcheck -f gcc -s sh "$pkg"/DEBIAN/p* "$pkg"/usr/sbin/kdump-luks \
+if (cd "$TOP" && shellcheck -f gcc -s sh "$pkg"/debian/kdump-luks.p* "$pkg"/usr/sbin/kdump-luks \
 	"$pkg"/usr/share/kdump-luks/cryptsetup-wrapper \
 	"$pkg"/usr/share/initramfs-tools/hooks/* "$pkg"/usr/share/initramfs-tools/scripts/*/* &&
 	shellcheck -f gcc guest/debian13/kkt-test) > "$lint" 2>&1; then
