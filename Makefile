@@ -10,6 +10,9 @@
 #                 KKT_BASE=7.3 KKT_ARCH=arm64: build/Image-7.3-arm64)
 #   make kunit    kunit.py run of the KUnit suites (a separate x86_64 build)
 #   make deb      the kdump-luks Debian package (build/kdump-luks_*.deb)
+#   make packages the kernel package, kdump-luks and a signed apt
+#                 repository (build/repo/; KKT_DEB_FULL=1: Debian's whole
+#                 configuration, hours)
 #   make debian13 the Debian 13 guest images (build/debian13/)
 #   make clean    remove build/ (the ccache stays in /var/cache)
 #   make fresh    make check in a new Debian 12 root (debootstrap, chroot)
@@ -17,7 +20,7 @@
 #   make patches  the series for mainline against the pristine 7.3 tree,
 #                 checked (build/patches-7.3/out/)
 
-.PHONY: all deps kernel check check-full demo kunit deb debian13 clean fresh mutants patches
+.PHONY: all deps kernel check check-full demo kunit deb packages debian13 clean fresh mutants patches
 
 all: kernel
 
@@ -39,8 +42,11 @@ demo:
 kunit: deps
 	scripts/kunit.sh
 
-deb:
+deb: deps
 	scripts/deb.sh
+
+packages: deps
+	scripts/packages.sh
 
 debian13: kernel
 	scripts/debian13-image.sh kdump-luks

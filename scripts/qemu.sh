@@ -17,7 +17,9 @@
 # init_on_free=1 and kkt_kmemleak=1 (the guest's kmemleak scan must run).
 # QEMU_KERNEL, QEMU_INITRD, QEMU_CRASHKERNEL (default 256M) and QEMU_MEM
 # to boot other guests; QEMU_SMP virtual CPUs (default 2: the kernels are
-# SMP and preemptible, and races need two CPUs).
+# SMP and preemptible, and races need two CPUs).  QEMU_DISK_BOOT=1 boots
+# the first disk through its BIOS and boot loader (no -kernel, the
+# arguments unused) and lets the guest reboot: it ends by powering off.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -48,15 +50,16 @@ for disk in "$@"; do
 	drives+=(-drive "file=$disk,format=raw,if=virtio,cache=unsafe")
 done
 
+boot=(-no-reboot -kernel "${QEMU_KERNEL:-$kernel}" -initrd "${QEMU_INITRD:-$initrd}"
+      -append "console=$console panic=-1 no_timer_check crashkernel=${QEMU_CRASHKERNEL:-256M} $args")
+[ -z "${QEMU_DISK_BOOT:-}" ] || boot=()
+
 log "boot $name (accel=$accel, ${QEMU_SMP:-2} CPUs, timeout ${timeout}s): $args"
 start=$(date +%s)
 set +e
 timeout --kill-after=10 "$timeout" \
 	"${qemu[@]}" -accel "$accel" -cpu "$cpu" -smp "${QEMU_SMP:-2}" -m "${QEMU_MEM:-2048}" \
-	-nographic -no-reboot -monitor none -serial stdio \
-	-kernel "${QEMU_KERNEL:-$kernel}" -initrd "${QEMU_INITRD:-$initrd}" \
-	-append "console=$console panic=-1 no_timer_check crashkernel=${QEMU_CRASHKERNEL:-256M} $args" \
-	"${drives[@]}" < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
+	-nographic -monitor none -serial stdio "${boot[@]}" "${drives[@]}" < /dev/null 2>&1 | stdbuf -oL tr -d '\r' | tee "$log" |
 	if [ -n "${KKT_SHOW:-}" ]; then
 		sed -un 's/^KKT-SAY /  | /p; s/^KKT-RESULT \([^ ]*\) \([^ ]*\) \(.*\)/  | [\2] \3/p' >&2
 	else

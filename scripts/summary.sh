@@ -18,6 +18,7 @@ function category(n) {
 	if (n ~ /-no-splat$/) return "no splat in the boot"
 	if (n ~ /-harness$/) return "boots (timeout; results missing, mangled)"
 	if (n ~ /^d13-/) return "Debian 13 (kdump-luks)"
+	if (n ~ /^pkg-/) return "packages on a Debian 13 machine (apt, GRUB)"
 	if (n ~ /^kunit/) return "KUnit"
 	if (n ~ /^kselftest/) return "kselftests"
 	if (n ~ /^kmemleak-/) return "kmemleak scans"
