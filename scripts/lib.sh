@@ -65,6 +65,27 @@ base_612_only() {
 		die "${0##*/} works on the 6.12 base only; KKT_BASE=$BASE is for make kernel and make kunit so far"
 }
 
+# judge_capture PREFIX TEXT: the KKT-RESULT lines of a Debian capture kernel
+# (kdump-tools' capture initrd with kdump-luks), judged from its console
+# TEXT: PREFIX-capture-restored, -opened, -no-passphrase, -saved
+judge_capture() {
+	local p=$1 text=$2 name what pattern verdict
+	while IFS='|' read -r name what pattern; do
+		verdict=fail
+		if [ "$name" = no-passphrase ]; then
+			grep -aq "$pattern" <<< "$text" || verdict=pass
+		else
+			grep -aqE "$pattern" <<< "$text" && verdict=pass
+		fi
+		echo "KKT-RESULT $p-capture-$name $verdict $what"
+	done <<-'EOF'
+	restored|the capture kernel restored the key|kdump_keys: restored 1 of 1 keys
+	opened|kdump-tools' capture initrd opened the root with the handed-over key|kdump-luks: root \(.*\): opened with the volume key handed over
+	no-passphrase|no passdev and no passphrase prompt in the capture kernel|Please unlock disk\|passdev
+	saved|kdump-tools' dump service saved the vmcore|saved vmcore in /var/crash
+	EOF
+}
+
 export CCACHE_DIR=${CCACHE_DIR:-/var/cache/kdump-key-ccache}
 # Paths relative to the clone, so that every clone shares the cache
 export CCACHE_BASEDIR=$TOP CCACHE_NOHASHDIR=1

@@ -78,17 +78,7 @@ QEMU_DISK_BOOT=1 QEMU_TIMEOUT=${KKT_MACHINE_TIMEOUT:-2400} \
 capture=$(awk '/KKT-CRASH-TRIG/ { on = 1 } on { print } on && /GNU GRUB/ { exit }' "$LOGS/pkg-machine.log")
 logcheck pkg-capture-kernel "$capture" "the capture kernel is the packaged one ($release)" \
 	"Linux version $release "
-logcheck pkg-capture-restored "$capture" "the capture kernel restored the key" \
-	'kdump_keys: restored 1 of 1 keys'
-logcheck pkg-capture-opened "$capture" "kdump-tools' capture initrd opened the root with the handed-over key" \
-	'kdump-luks: root \(.*\): opened with the volume key handed over'
-if grep -aq 'Please unlock disk\|passdev' <<< "$capture"; then
-	result pkg-capture-no-passphrase fail "the capture kernel went to the passphrase path"
-else
-	result pkg-capture-no-passphrase pass "the capture kernel never ran passdev or a prompt"
-fi
-logcheck pkg-capture-saved "$capture" "kdump-tools' dump service saved the vmcore" \
-	'saved vmcore in /var/crash'
+judge_capture pkg "$capture"
 # The machine's modules: all in the list the package was trimmed with,
 # printed by the driver on Debian's kernel
 lsmods=$(sed -n 's/^KKT-LSMOD \([^ ]*\) .*/\1/p' "$LOGS/pkg-machine.log" | grep -v '^Module$' | sort -u)
