@@ -41,13 +41,7 @@ rm -rf "$OUT" && mkdir -p "$OUT"
 tree=$OUT/tree
 cp -a "$rootfs" "$tree"
 mounts=()
-cleanup() {
-	local m
-	for m in "${mounts[@]}"; do umount -l "$m" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-in_chroot() { chroot "$tree" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
+trap cleanup_mounts EXIT
 
 # Our kernel, installed as a Debian kernel package would
 install -m 644 "$BUILD/bzImage" "$tree/boot/vmlinuz-$KVER"
@@ -107,8 +101,7 @@ chroot "$tree" /usr/bin/env -i PATH=/run/kkt-bin:/usr/sbin:/usr/bin:/sbin:/bin \
 rm -rf "$tree/run/kkt-bin"
 # kdump-config rebuilds its initrd when these differ (at first, always)
 cp "$tree/etc/kdump/sysctl.conf" "$tree/var/lib/kdump/latest_sysctls-$KVER"
-cleanup
-mounts=()
+cleanup_mounts
 
 cp "$tree/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
 cp "$tree/boot/initrd.img-$KVER" "$OUT/initrd.img"

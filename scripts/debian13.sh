@@ -33,15 +33,7 @@ mkdir -p "$RUN" "$LOGS"
 status=0
 d13_start=$(date +%s)
 
-# timed STEP COMMAND...: run it and say how long it took
-timed() {
-	local what=$1 t rc=0
-	shift
-	t=$(date +%s)
-	"$@" || rc=$?
-	log "Debian 13: $what took $(( $(date +%s) - t ))s"
-	return $rc
-}
+TIMED_AS="Debian 13"
 d13_boot() {	# d13_boot VARIANT NAME TIMEOUT ARGS
 	local v=$1 name=$2 t=$3 args=$4 img=$BUILD/debian13/$1
 	QEMU_KERNEL=$img/vmlinuz QEMU_INITRD=$img/initrd.img \

@@ -65,6 +65,29 @@ base_612_only() {
 		die "${0##*/} works on the 6.12 base only; KKT_BASE=$BASE is for make kernel and make kunit so far"
 }
 
+# timed WHAT COMMAND...: run it and say how long it took (TIMED_AS names
+# the caller in the line)
+timed() {
+	local what=$1 t rc=0
+	shift
+	t=$(date +%s)
+	"$@" || rc=$?
+	log "${TIMED_AS:+$TIMED_AS: }$what took $(( $(date +%s) - t ))s"
+	return $rc
+}
+
+# For the image builders: in_chroot runs a command in the image's $tree
+# with a clean environment; cleanup_mounts undoes the bind mounts listed
+# in the array mounts (the caller traps EXIT on it)
+# shellcheck disable=SC2154 # $tree: the caller's image tree
+in_chroot() { chroot "$tree" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+	DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
+cleanup_mounts() {
+	local m
+	for m in "${mounts[@]}"; do umount -l "$m" 2>/dev/null || true; done
+	mounts=()
+}
+
 # judge_capture PREFIX TEXT: the KKT-RESULT lines of a Debian capture kernel
 # (kdump-tools' capture initrd with kdump-luks), judged from its console
 # TEXT: PREFIX-capture-restored, -opened, -no-passphrase, -saved

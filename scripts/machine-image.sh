@@ -48,13 +48,7 @@ rm -rf "$OUT" && mkdir -p "$OUT" "$CACHE"
 tree=$OUT/tree
 cp -a "$rootfs" "$tree"
 mounts=()
-cleanup() {
-	local m
-	for m in "${mounts[@]}"; do umount -l "$m" 2>/dev/null || true; done
-}
-trap cleanup EXIT
-in_chroot() { chroot "$tree" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-	DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"; }
+trap cleanup_mounts EXIT
 for m in proc sys dev; do
 	mount --bind "/$m" "$tree/$m"
 	mounts=("$tree/$m" "${mounts[@]}")
@@ -133,8 +127,7 @@ ln -sf /etc/systemd/system/kkt-machine.service \
 	"$tree/etc/systemd/system/multi-user.target.wants/kkt-machine.service"
 ln -sf /etc/systemd/system/kkt-install.service \
 	"$tree/etc/systemd/system/multi-user.target.wants/kkt-install.service"
-cleanup
-mounts=()
+cleanup_mounts
 
 cp "$tree/boot/vmlinuz-$KVER" "$OUT/vmlinuz.install"
 cp "$tree/boot/initrd.img-$KVER" "$OUT/initrd.install"

@@ -21,14 +21,7 @@ result() { echo "KKT-RESULT $1 $2 ${*:3}"; }
 logcheck() {	# logcheck NAME TEXT DETAIL PATTERN: pass if the text has it
 	if grep -aqE "$4" <<< "$2"; then result "$1" pass "$3"; else result "$1" fail "$3"; fi
 }
-timed() {	# timed WHAT COMMAND...
-	local what=$1 t rc=0
-	shift
-	t=$(date +%s)
-	"$@" || rc=$?
-	log "machine: $what took $(( $(date +%s) - t ))s"
-	return $rc
-}
+TIMED_AS="machine"
 
 repo=$(timed "make packages" "$TOP/scripts/packages.sh") || exit 2
 img=$(timed "machine image" "$TOP/scripts/machine-image.sh") || exit 2
