@@ -133,9 +133,9 @@ cp "$tree/boot/vmlinuz-$KVER" "$OUT/vmlinuz.install"
 cp "$tree/boot/initrd.img-$KVER" "$OUT/initrd.install"
 
 log "making the disk: MBR, /boot ${BOOT_MB}M, LUKS2 root ${ROOT_MB}M"
-mke2fs -q -t ext4 -L boot -U "$BOOT_UUID" -d "$tree/boot" "$OUT/boot.img" "${BOOT_MB}M"
+mke2fs -q -t ext4 -L boot -U "$BOOT_UUID" -d "$tree/boot" "$OUT/boot.img" "${BOOT_MB}M" >&2
 rm -rf "${tree:?}"/boot/*
-mke2fs -q -t ext4 -L root -d "$tree" "$OUT/root.img" "${ROOT_MB}M"
+mke2fs -q -t ext4 -L root -d "$tree" "$OUT/root.img" "${ROOT_MB}M" >&2
 truncate -s $((ROOT_MB + 32))M "$OUT/root.img"
 printf %s "$PASSPHRASE" | cryptsetup reencrypt --encrypt --batch-mode \
 	--type luks2 --uuid "$LUKS_UUID" --pbkdf argon2id \
@@ -152,7 +152,7 @@ rm -rf "$OUT/boot.img" "$OUT/root.img" "$tree"
 
 mkdir -p "$OUT/key"
 printf %s "$PASSPHRASE" > "$OUT/key/passphrase"
-mke2fs -q -t ext2 -L kktkey -d "$OUT/key" "$OUT/key.img" 4M
+mke2fs -q -t ext2 -L kktkey -d "$OUT/key" "$OUT/key.img" 4M >&2
 rm -rf "$OUT/key"
 
 log "first boot of the machine: grub-install and update-grub inside it"

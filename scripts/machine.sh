@@ -59,7 +59,7 @@ cp -a "$repo" "$RUN/test/repo"
 printf 'RELEASE=%s\nLUKS_VERSION=%s\nLUKS_NEWER=%s\nCRASHKERNEL=%s\n' \
 	"$release" "$luks_version" "$luks_newer" "$CRASHKERNEL" > "$RUN/test/env"
 rm -f "$RUN/test.img"
-mke2fs -q -t ext2 -L kkttest -d "$RUN/test" "$RUN/test.img" 256M
+mke2fs -q -t ext2 -L kkttest -d "$RUN/test" "$RUN/test.img" 256M >&2
 rm -rf "$RUN/test"
 cp --sparse=always "$img/disk.img" "$RUN/disk.img"
 
