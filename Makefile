@@ -19,8 +19,10 @@
 #   make mutants  mutation check: does make check catch each mutants/*.patch?
 #   make patches  the series for mainline against the pristine 7.3 tree,
 #                 checked (build/patches-7.3/out/)
+#   make bench    memory, time and scaling against the passphrase path and
+#                 mainline's CRASH_DM_CRYPT (build/bench/table.md, PNGs)
 
-.PHONY: all deps kernel check check-full demo kunit deb packages debian13 clean fresh mutants patches
+.PHONY: all deps kernel check check-full demo kunit deb packages debian13 clean fresh mutants patches bench
 
 all: kernel
 
@@ -54,6 +56,9 @@ debian13: kernel
 
 fresh:
 	scripts/fresh.sh
+
+bench: deps
+	scripts/bench.sh
 
 # Not part of make check; never at the same time (both use build/)
 mutants: deps

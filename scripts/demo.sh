@@ -47,6 +47,15 @@ echo "for comparison, the system without kdump-luks at 192M and at 1152M."
 d13=$(KKT_SHOW=1 "$TOP/scripts/debian13.sh" | tee /dev/stderr) || true
 fi
 
+step "Memory: the smallest crashkernel= that writes the dump to the LUKS2 disk"
+echo "make bench's search (scripts/bench-mem.sh), one run each: crash cycles at"
+echo "one crashkernel= size after another, 8M apart, with the handed-over key"
+echo "and with the passphrase (Argon2id, 1 GiB)."
+mem=$BUILD/bench/demo
+mkdir -p "$mem"
+BENCH_RUNS=1 "$TOP/scripts/bench-mem.sh" key pass | sed 's/^/mem\t/' > "$mem/samples.tsv" ||
+	die "the memory search failed: see $LOGS/bench-mem-*.log"
+
 step "Result"
 if grep -aqh '^KKT-RESULT [^ ]* fail' "$LOGS/demo.results" "$LOGS/demo-verify.results" ||
    grep -q '^KKT-RESULT [^ ]* fail' <<< "$d13"; then
@@ -68,3 +77,4 @@ if [ -n "$d13" ]; then
 	fi
 fi
 echo "Console logs: $LOGS/demo.log, $LOGS/demo-verify.log, $LOGS/d13-*.log"
+python3 "$TOP/scripts/bench-report.py" "$mem" --contrast

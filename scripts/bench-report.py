@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""make bench's figures from its samples.
+
+  bench-report.py DIR            DIR/samples.tsv -> DIR/summary.tsv,
+                                 DIR/table.md and the gnuplot data files
+  bench-report.py DIR --contrast the memory contrast, one line (make demo)
+
+samples.tsv: PART METRIC N VALUE UNIT, one sample a line (one run each).
+Every figure is the median of its samples, with their min and max.
+"""
+import collections
+import os
+import statistics
+import sys
+
+MODES = (("plain", "unencrypted disk"),
+         ("key", "LUKS2, key handed over"),
+         ("pass", "LUKS2, passphrase (Argon2id, 1 GiB)"))
+
+
+def load(path):
+    samples = collections.defaultdict(list)
+    units = {}
+    with open(path) as f:
+        for line in f:
+            fields = line.rstrip("\n").split("\t")
+            if len(fields) != 5:
+                continue
+            _, metric, n, value, unit = fields
+            samples[(metric, n)].append(float(value))
+            units[metric] = unit
+    return samples, units
+
+
+def n_key(n):
+    return (0, int(n)) if n.isdigit() else (1, n)
+
+
+def summarize(samples):
+    return {k: (statistics.median(v), min(v), max(v), len(v))
+            for k, v in samples.items()}
+
+
+def fmt(x):
+    return f"{x:.0f}" if abs(x) >= 100 or x == int(x) else f"{x:.3g}"
+
+
+def cell(stats, unit):
+    med, lo, hi, runs = stats
+    if lo == hi:
+        return f"{fmt(med)} {unit} (all {runs} runs)"
+    return f"{fmt(med)} {unit} ({fmt(lo)}–{fmt(hi)}, {runs} runs)"
+
+
+def memory_lines(summary):
+    mem = {m: summary.get((f"mem.crashkernel.{m}", "-")) for m, _ in MODES}
+    if not mem["key"] or not mem["pass"]:
+        return None, []
+    key, pw = mem["key"][0], mem["pass"][0]
+    line = (f"Smallest crashkernel= that writes the dump to a LUKS2 disk: "
+            f"{fmt(key)}M with the handed-over key")
+    if mem["plain"]:
+        line += f" (unencrypted disk: {fmt(mem['plain'][0])}M)"
+    line += (f", {fmt(pw)}M with the passphrase (Argon2id, 1 GiB): "
+             f"{pw / key:.1f}x, {fmt(pw - key)}M more taken from the running system")
+    rows = [f"| {label} | {cell(mem[m], 'MiB')} |"
+            for m, label in MODES if mem[m]]
+    return line, rows
+
+
+def table(summary, units, machine):
+    out = ["# make bench", "", f"Machine: {machine}", "",
+           "Each figure: the median of its runs (min–max, number of runs).", ""]
+    line, rows = memory_lines(summary)
+    if rows:
+        out += ["## Memory: smallest crashkernel= (8M steps) at which the capture "
+                "kernel writes the dump", "",
+                "| dump target | crashkernel= |", "| --- | --- |", *rows, "", line, ""]
+    out += ["## Every figure", "", "| metric | n | median | min | max | unit | runs |",
+            "| --- | --- | --- | --- | --- | --- | --- |"]
+    for metric, n in sorted(summary, key=lambda k: (k[0], n_key(k[1]))):
+        med, lo, hi, runs = summary[(metric, n)]
+        out.append(f"| {metric} | {n} | {fmt(med)} | {fmt(lo)} | {fmt(hi)} "
+                   f"| {units[metric]} | {runs} |")
+    return "\n".join(out) + "\n"
+
+
+def write_plot_data(summary, d):
+    """One file per metric: N MEDIAN MIN MAX, for gnuplot."""
+    os.makedirs(d, exist_ok=True)
+    for metric in {m for m, _ in summary}:
+        rows = sorted((k for k in summary if k[0] == metric and k[1].isdigit()),
+                      key=lambda k: int(k[1]))
+        if rows:
+            with open(os.path.join(d, metric + ".dat"), "w") as f:
+                for k in rows:
+                    med, lo, hi, _ = summary[k]
+                    f.write(f"{k[1]} {med} {lo} {hi}\n")
+    with open(os.path.join(d, "memory.dat"), "w") as f:
+        for i, (m, label) in enumerate(MODES):
+            s = summary.get((f"mem.crashkernel.{m}", "-"))
+            if s:
+                f.write(f'{i} "{label}" {s[0]} {s[1]} {s[2]}\n')
+
+
+def main():
+    d = sys.argv[1]
+    samples, units = load(os.path.join(d, "samples.tsv"))
+    summary = summarize(samples)
+    if sys.argv[2:] == ["--contrast"]:
+        line, _ = memory_lines(summary)
+        if not line:
+            sys.exit("no memory figures in " + d)
+        print(line)
+        return
+    machine = open(os.path.join(d, "machine.txt")).read().strip()
+    with open(os.path.join(d, "summary.tsv"), "w") as f:
+        for (metric, n), (med, lo, hi, runs) in sorted(summary.items()):
+            f.write(f"{metric}\t{n}\t{med}\t{lo}\t{hi}\t{units[metric]}\t{runs}\n")
+    with open(os.path.join(d, "table.md"), "w") as f:
+        f.write(table(summary, units, machine))
+    write_plot_data(summary, os.path.join(d, "data"))
+
+
+if __name__ == "__main__":
+    main()
