@@ -20,6 +20,9 @@
 # capture archive leaves them out (14 MiB more would not unpack in a
 # capture kernel in crashkernel=96M); /boot/trixie.cpio holds them alone,
 # for the configfs scenario to append.
+# With KKT_BASE=7.3 KKT_STOCK=1 (scripts/lib.sh): build/initramfs-7.3-stock.cpio,
+# the same with the stock build/bzImage-7.3-stock and no /boot/bzImage-nokeys
+# (a stock kernel announces no kdump keys to remove).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 HINT="building the initramfs failed: a program or library is missing? run make deps"
@@ -119,13 +122,19 @@ if [ "$BASE$ARCH_TAG" = 7.3 ]; then
 	cp "$BUILD/trixie.cpio" "$ROOT/boot/trixie.cpio"
 fi
 cp "$KERNEL" "$ROOT/boot/$KNAME"
+# make bench's key-operation timer (bench/keyops.c), first kernel only
+if [ "$KARCH" = x86_64 ]; then
+	[ "$BUILD/kkt-keyops" -nt "$TOP/bench/keyops.c" ] ||
+		gcc -O2 -static -Wall -Wextra -o "$BUILD/kkt-keyops" "$TOP/bench/keyops.c"
+	install -D -m 755 "$BUILD/kkt-keyops" "$ROOT/usr/bin/kkt-keyops"
+fi
 # The planted-bug modules (scripts/kernel.sh san), for the planted scenario
 if [ "${1:-}" = san ]; then
 	mkdir -p "$ROOT/lib/planted"
 	cp "$BUILD"/planted"$BASE_TAG"/*.ko "$ROOT/lib/planted/"
 fi
 # The same kernel minus its "takes kdump keys" mark, for the fence scenario
-"$TOP/scripts/nokeys-image.py" "$KERNEL" "$ROOT/boot/$KNAME-nokeys"
+[ -n "$STOCK" ] || "$TOP/scripts/nokeys-image.py" "$KERNEL" "$ROOT/boot/$KNAME-nokeys"
 cp "$BUILD/capture$BASE_TAG.cpio" "$ROOT/boot/capture.cpio"
 mkcpio "$ROOT" "$OUT"
 ls -la "$BUILD/capture$BASE_TAG.cpio" "$OUT"

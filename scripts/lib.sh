@@ -29,9 +29,16 @@ arm64)	[ "$BASE" = 7.3 ] || die "KKT_ARCH=arm64 needs KKT_BASE=7.3: only the mai
 	KCC=aarch64-linux-gnu-gcc KIMAGE=arch/arm64/boot/Image KNAME=Image ;;
 *) die "KKT_ARCH=$KARCH: the architecture is x86_64 (the default) or arm64" ;;
 esac
-SRC_TAG=$BASE_TAG	# the source tree's: one per base, shared by the architectures
-BASE_TAG=$BASE_TAG$ARCH_TAG
-SRC=$BUILD/linux-source-$BASE	# pristine Debian tree + our overlay and patches
+# KKT_STOCK=1 (7.3 x86 only, for scripts/bench-mainline.sh): Debian's
+# linux-source-7.3 as it is, no overlay and no patch (scripts/tree.sh), the
+# test configuration less config/kdump-key.config; everything of it carries
+# "-stock" (build/linux-source-7.3-stock, build/obj-7.3-stock,
+# build/bzImage-7.3-stock, build/initramfs-7.3-stock.cpio).
+STOCK=${KKT_STOCK:+-stock}
+[ -z "$STOCK" ] || [ "$BASE$ARCH_TAG" = 7.3 ] || die "KKT_STOCK=1 needs KKT_BASE=7.3 on x86_64"
+SRC_TAG=$BASE_TAG$STOCK	# the source tree's: one per base, shared by the architectures
+BASE_TAG=$BASE_TAG$ARCH_TAG$STOCK
+SRC=$BUILD/linux-source-$BASE$STOCK	# pristine Debian tree + our overlay and patches
 OBJ=$BUILD/obj$BASE_TAG		# kernel objects (make O=), keeps $SRC clean for kunit.py
 PATCHES=$TOP/patches/$BASE	# series + the patches it names, applied to $SRC
 LOGS=$BUILD/logs
@@ -43,6 +50,7 @@ OVERLAY_DIRS="arch include security tools Documentation"
 # options that did not survive.
 #   test_config CFG MAKE...   (MAKE: the kernel's make, with -C and O=)
 FRAGMENTS=("$TOP"/config/*.config "$TOP/config/$BASE"/*.config "$TOP/config/$KARCH"/*.config)
+[ -z "$STOCK" ] || mapfile -t FRAGMENTS < <(printf '%s\n' "${FRAGMENTS[@]}" | grep -v '/kdump-key\.config$')
 test_config() {
 	local cfg=$1 missing
 	shift

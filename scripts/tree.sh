@@ -4,6 +4,7 @@
 # a git repository with one baseline commit, then sync our overlay files and
 # apply patches/$BASE/series.
 # Idempotent: unchanged files keep their timestamps, so make stays incremental.
+# KKT_STOCK=1 (scripts/lib.sh): build/linux-source-7.3-stock, unpacked only.
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 HINT="preparing build/linux-source-$BASE failed: see the messages above; make clean starts it again"
@@ -57,6 +58,7 @@ apply_patches() {
 }
 
 [ -d "$SRC/.git" ] || unpack
+[ -z "$STOCK" ] || exit 0
 for d in $OVERLAY_DIRS; do
 	[ -d "$TOP/$d" ] && rsync -rc "$TOP/$d/" "$SRC/$d/"
 done
