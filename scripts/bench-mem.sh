@@ -116,7 +116,7 @@ for mode in "${modes[@]}"; do
 	for run in $(seq "$RUNS"); do
 		size=$(edge "$mode" "$guess")
 		log "bench: $mode, run $run: smallest crashkernel= that works: ${size}M"
-		printf 'mem.crashkernel.%s\t-\t%s\tMiB\n' "$mode" "$size"
+		printf 'crashkernel.%s\t-\t%s\tMiB\n' "$mode" "$size"
 		guess=$size
 	done
 done

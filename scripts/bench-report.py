@@ -5,8 +5,9 @@
                                  DIR/table.md and the gnuplot data files
   bench-report.py DIR --contrast the memory contrast, one line (make demo)
 
-samples.tsv: PART METRIC N VALUE UNIT, one sample a line (one run each).
-Every figure is the median of its samples, with their min and max.
+samples.tsv: PART METRIC N VALUE UNIT, one sample a line.  A figure is
+named PART.METRIC (the parts measure some things alike, on other kernels)
+and is the median of its samples, with their min and max.
 """
 import collections
 import os
@@ -17,6 +18,11 @@ MODES = (("plain", "unencrypted disk"),
          ("key", "LUKS2, key handed over"),
          ("pass", "LUKS2, passphrase (Argon2id, 1 GiB)"))
 
+# A volume key rotated with a capture kernel loaded (scripts/bench-mainline.sh)
+CHANGES = ((("mainline.change.reload.mainline", "16"), "mainline: reload"),
+           (("mainline.change.update.ours", "16"), "ours: keyctl update"),
+           (("mainline.change.update.ours.syscall", "16"), "ours: the syscall"))
+
 
 def load(path):
     samples = collections.defaultdict(list)
@@ -26,7 +32,8 @@ def load(path):
             fields = line.rstrip("\n").split("\t")
             if len(fields) != 5:
                 continue
-            _, metric, n, value, unit = fields
+            part, metric, n, value, unit = fields
+            metric = f"{part}.{metric}"
             samples[(metric, n)].append(float(value))
             units[metric] = unit
     return samples, units
@@ -96,10 +103,17 @@ def write_plot_data(summary, d):
                 for k in rows:
                     med, lo, hi, _ = summary[k]
                     f.write(f"{k[1]} {med} {lo} {hi}\n")
-    with open(os.path.join(d, "memory.dat"), "w") as f:
-        for i, (m, label) in enumerate(MODES):
-            s = summary.get((f"mem.crashkernel.{m}", "-"))
-            if s:
+    bars(os.path.join(d, "memory.dat"), summary,
+         [((f"mem.crashkernel.{m}", "-"), label) for m, label in MODES])
+    bars(os.path.join(d, "change.dat"), summary, CHANGES)
+
+
+def bars(path, summary, wanted):
+    """INDEX "LABEL" MEDIAN MIN MAX for the figures of wanted there are."""
+    rows = [(label, summary[k]) for k, label in wanted if k in summary]
+    if rows:
+        with open(path, "w") as f:
+            for i, (label, s) in enumerate(rows):
                 f.write(f'{i} "{label}" {s[0]} {s[1]} {s[2]}\n')
 
 

@@ -97,18 +97,18 @@ stage_capture() {
 	fi
 	opened=$(uptime_ms)
 	result bench-mem-open pass "$mode: dump disk open ${opened} ms after the capture kernel started"
-	bench "time.open.$mode" "$nkeys" "$opened" ms
+	bench "open.$mode" "$nkeys" "$opened" ms
 	if [ "$mode" = key ]; then
 		for f in kdump_keys_take kdump_keys_restore; do
 			us=$(restore_us $f)
-			[ -n "$us" ] && bench "time.$f" "$nkeys" "$us" us
+			[ -n "$us" ] && bench "$f" "$nkeys" "$us" us
 		done
 	fi
 	mount /dev/mapper/dump /mnt || { result bench-mem-dump fail "no ext4 on the dump disk"; return; }
 	rm -f /mnt/vmcore
 	# -d 1 -l as the end-to-end scenario (makedumpfile 1.7.2 predates 6.12)
 	if makedumpfile -l -d 1 /proc/vmcore /mnt/vmcore > /dev/null 2>&1; then
-		bench "time.dump.$mode" "$nkeys" "$(( $(uptime_ms) - opened ))" ms
+		bench "dump.$mode" "$nkeys" "$(( $(uptime_ms) - opened ))" ms
 		result bench-mem-dump pass "$mode: $(stat -c %s /mnt/vmcore) bytes written"
 	else
 		result bench-mem-dump fail "$mode: makedumpfile failed ($(grep MemTotal /proc/meminfo | tr -s ' '))"
