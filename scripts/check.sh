@@ -66,7 +66,7 @@ export KKT_D13_COMPARE=${KKT_D13_COMPARE:-$KKT_FULL}
 # apt install, GRUB, the packaged kernel's crash cycle, upgrade, purge
 KKT_PACKAGES=${KKT_PACKAGES:-1}
 [ "$KKT_PACKAGES" = 1 ] && REQUIRED="$REQUIRED
-	  pkg-lintian pkg-config-keys-kdump pkg-config-explained pkg-lsmod-listed
+	  pkg-lintian pkg-config-keys-kdump pkg-config-explained pkg-config-judge-fails pkg-lsmod-listed
 	  pkg-install-boot pkg-install-stock-kernel pkg-install-grub-crashkernel
 	  pkg-install-apt-update pkg-install-check-names-kernel
 	  pkg-install-kernel-installed pkg-install-grub-default

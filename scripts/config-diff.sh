@@ -11,7 +11,10 @@
 #             config/deb/lsmod.txt
 #   follows   any other change localmodconfig made (with olddefconfig):
 #             options of the modules left out
-#   config-diff.sh KERNEL_DEB
+#   config-diff.sh KERNEL_DEB [CONFIG]
+# CONFIG: judge that configuration in place of the package's (the check of
+# the judge itself, scripts/machine.sh, with a configuration broken on
+# purpose).
 # Writes config-diff.txt beside the .deb (one line per difference, with its
 # reason) and prints KKT-RESULT lines.
 . "$(dirname "$0")/lib.sh"
@@ -24,7 +27,11 @@ EXPLAINED=$TOP/config/deb/explained.txt
 release=$(dpkg-deb -f "$deb" Package | sed 's/^linux-image-//')
 work=$OUT/config-diff
 rm -rf "$work" && mkdir -p "$work"
-dpkg-deb --fsys-tarfile "$deb" | tar -xO "./boot/config-$release" > "$work/ours"
+if [ -n "${2:-}" ]; then
+	cp "$2" "$work/ours"
+else
+	dpkg-deb --fsys-tarfile "$deb" | tar -xO "./boot/config-$release" > "$work/ours"
+fi
 xzcat "$DEBCONFIG" > "$work/debian"
 cp "$OUT/config.series" "$work/series"
 cp "$OUT/config.localmod" "$work/localmod"
@@ -42,12 +49,20 @@ changes debian ours > "$work/all"
 { changes debian series; changes localmod ours; } | awk '{ print $1 }' | sort -u > "$work/ours-names"
 
 : > "$OUT/config-diff.txt"
+# explained NAME: the reason config/deb/explained.txt gives, or nothing
+explained() {
+	local re why
+	while read -r re why; do
+		if [[ $1 =~ ^($re)$ ]]; then
+			echo "$why"
+			return
+		fi
+	done < <(grep -v '^#' "$EXPLAINED" | grep .)
+}
 dropped=0 follows=0 ours=0 unexplained=()
 while read -r name old new; do
 	if grep -qx "$name" "$work/ours-names"; then
-		reason=$(while read -r re why; do
-				[[ $name =~ ^($re)$ ]] && { echo "$why"; break; }
-			 done < <(grep -v '^#' "$EXPLAINED" | grep .))
+		reason=$(explained "$name")
 		[ -n "$reason" ] || { unexplained+=("$name"); reason="UNEXPLAINED"; }
 		ours=$((ours + 1))
 	elif [ "$old" = m ] && [ "$new" = n ]; then

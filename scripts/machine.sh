@@ -49,8 +49,22 @@ else
 	result pkg-lintian pass "kdump-luks $luks_version and $luks_newer: no error, no warning ($(grep -cE '^[A-Z]: ' <<< "$out") info/pedantic tag(s))"
 fi
 
-# The installed kernel's configuration against Debian's
-timed "config diff" "$TOP/scripts/config-diff.sh" "$BUILD/kdeb/${kdeb##*/}" || status=2
+# The installed kernel's configuration against Debian's.  First the judge
+# itself, on the package's configuration broken on purpose: without
+# KEYS_KDUMP, and with dm-crypt built in, a change nothing explains; both
+# results must fail, the second naming the option.
+kdeb_built=$BUILD/kdeb/${kdeb##*/}
+broken=$RUN/config-broken
+dpkg-deb --fsys-tarfile "$kdeb_built" | tar -xO "./boot/config-$release" |
+	sed 's/^CONFIG_KEYS_KDUMP=y$/# CONFIG_KEYS_KDUMP is not set/; s/^CONFIG_DM_CRYPT=m$/CONFIG_DM_CRYPT=y/' > "$broken"
+judged=$("$TOP/scripts/config-diff.sh" "$kdeb_built" "$broken" 2> /dev/null) || status=2
+if grep -q '^KKT-RESULT pkg-config-keys-kdump fail ' <<< "$judged" &&
+   grep -q '^KKT-RESULT pkg-config-explained fail .*\bDM_CRYPT\b' <<< "$judged"; then
+	result pkg-config-judge-fails pass "a configuration without KEYS_KDUMP and with DM_CRYPT=y: both results fail, naming DM_CRYPT"
+else
+	result pkg-config-judge-fails fail "a configuration broken on purpose was judged: $(grep -o 'pkg-config-[a-z-]* [a-z]*' <<< "$judged" | paste -sd ',' -)"
+fi
+timed "config diff" "$TOP/scripts/config-diff.sh" "$kdeb_built" || status=2
 
 # The test disk (/dev/vdc): driver, repository, what the driver expects
 rm -rf "$RUN/test" && mkdir -p "$RUN/test"
