@@ -471,11 +471,25 @@ FIXTURE_SETUP(kdump)
 	setup_session(_metadata);
 }
 
+/*
+ * A cleared keyring puts its keys after an RCU grace period, and until then
+ * they count against the cap: wait (up to 10 s) until many_keys' keys are
+ * gone, so that the next test can add its own.
+ */
+static void wait_many_keys_gone(void)
+{
+	int i;
+
+	for (i = 0; i < 100 && nr_kdump_lines("kd:many") > 0; i++)
+		usleep(100000);
+}
+
 FIXTURE_TEARDOWN(kdump)
 {
 	if (self->ring > 0) {
 		key_clear(self->ring);
 		key_unlink(self->ring, SESSION);
+		wait_many_keys_gone();
 	}
 	if (self->crash_loaded)
 		kexec_unload_crash();
