@@ -222,7 +222,7 @@ static const char * const op_names[NR_OPS] = {
  * and in crash memory, and takes the median of them.
  */
 #define ROUNDS_1	9
-#define SAMPLES		(MAX_KEYS > ROUNDS_1 ? MAX_KEYS : ROUNDS_1)
+#define SAMPLES		MAX_KEYS	/* ROUNDS_1 one-key rounds fit too */
 
 /*
  * Each operation is timed alone, around its one syscall, so that the
@@ -296,28 +296,36 @@ static int time_round(int n, double t[NR_OPS][SAMPLES], int at)
 	return clear_keys();
 }
 
+/*
+ * One untimed key through every operation: under QEMU TCG the first run
+ * of a kernel path pays for its translation (a first add_key took 7 ms,
+ * the next ones 0.2 ms), which would be the whole figure for N = 1.  The
+ * figures are those of a warm system.
+ */
+static int warm_up(void)
+{
+	char desc[DESC_SIZE];
+	long id;
+
+	if (luks_desc(desc) || add_logon(desc))
+		return 1;
+	id = add_kdump(desc);
+	if (id < 0 || add_logon(desc) ||
+	    keyctl(KEYCTL_UPDATE, id, (long)"", 0, 0) < 0 ||
+	    keyctl(KEYCTL_REVOKE, id, 0, 0, 0) < 0) {
+		warn("warm-up with %s: %s", desc, strerror(errno));
+		return 1;
+	}
+	return clear_keys();
+}
+
 static int cmd_ops(int n, const char *suffix)
 {
 	static double t[NR_OPS][SAMPLES];
 	int op, r, rounds = n == 1 ? ROUNDS_1 : 1;
 	double med[NR_OPS];
-	char warm[DESC_SIZE];
-	long warm_id;
 
-	/*
-	 * One untimed key through every operation first: under QEMU TCG the
-	 * first run of a kernel path pays for its translation (a first
-	 * add_key took 7 ms, the next ones 0.2 ms), which would be the whole
-	 * figure for N = 1.  The figures are those of a warm system.
-	 */
-	if (luks_desc(warm) || add_logon(warm) ||
-	    (warm_id = add_kdump(warm)) < 0 || add_logon(warm) ||
-	    keyctl(KEYCTL_UPDATE, warm_id, (long)"", 0, 0) < 0 ||
-	    keyctl(KEYCTL_REVOKE, warm_id, 0, 0, 0) < 0) {
-		warn("warm-up with %s: %s", warm, strerror(errno));
-		return 1;
-	}
-	if (clear_keys())
+	if (warm_up())
 		return 1;
 
 	for (r = 0; r < rounds; r++)
@@ -328,8 +336,10 @@ static int cmd_ops(int n, const char *suffix)
 	for (op = 0; op < NR_OPS; op++)
 		med[op] = median(t[op], rounds * n);
 	for (op = 0; op < NR_OPS; op++) {
-		/* add_logon does not involve the kdump key type at all:
-		 * its unloaded figure is the baseline, keyops.add_logon */
+		/*
+		 * add_logon does not involve the kdump key type at all:
+		 * its unloaded figure is the baseline, keyops.add_logon
+		 */
 		if (op == OP_ADD_LOGON && !strcmp(suffix, "unloaded"))
 			printf("KKT-BENCH keyops.add_logon %d %.1f us\n", n,
 			       med[op]);
@@ -338,7 +348,7 @@ static int cmd_ops(int n, const char *suffix)
 			       op_names[op], suffix, n, med[op]);
 	}
 	if (!strcmp(suffix, "loaded"))
-		printf("KKT-SAY %d keys: a kdump key change is in crash memory %.1f us (add), %.1f us (update), %.1f us (revoke) after the call starts: the rewrite runs inside the syscall\n",
+		printf("KKT-SAY %d keys, in crash memory on return: add %.1f, update %.1f, revoke %.1f us\n",
 		       n, med[OP_ADD_KDUMP], med[OP_UPDATE_KDUMP],
 		       med[OP_REVOKE_KDUMP]);
 	return 0;
@@ -441,7 +451,7 @@ static int cmd_segsize(const char *kernel, const char *initrd)
 		return 1;
 	}
 	if (found != 1) {
-		warn("%d segments without a buffer in the KEXEC_FILE_DEBUG log, want 1 (the key segment)",
+		warn("%d segments without a buffer in the kexec log, want 1 (the keys)",
 		     found);
 		return 1;
 	}
@@ -449,7 +459,7 @@ static int cmd_segsize(const char *kernel, const char *initrd)
 	return 0;
 }
 
-static int usage(void)
+static int print_usage(void)
 {
 	fprintf(stderr,
 		"usage: %s ops N loaded|unloaded | reserve N | clear\n"
@@ -467,20 +477,20 @@ int main(int argc, char **argv)
 		n = parse_n(argv[2], MAX_KEYS);
 		if (n < 1 || strspn(argv[3], "abcdefghijklmnopqrstuvwxyz") !=
 		    strlen(argv[3]))
-			return usage();
+			return print_usage();
 		return cmd_ops(n, argv[3]);
 	}
 	if (argc == 3 && !strcmp(argv[1], "reserve")) {
 		n = parse_n(argv[2], MAX_KEYS);
-		return n < 0 ? usage() : cmd_reserve(n);
+		return n < 0 ? print_usage() : cmd_reserve(n);
 	}
 	if (argc == 2 && !strcmp(argv[1], "clear"))
 		return clear_keys() ? 1 : 0;
 	if (argc >= 5 && !strcmp(argv[1], "time")) {
 		n = parse_n(argv[3], 1 << 20);
-		return n < 0 ? usage() : cmd_time(argv[2], n, argv + 4);
+		return n < 0 ? print_usage() : cmd_time(argv[2], n, argv + 4);
 	}
 	if (argc == 4 && !strcmp(argv[1], "segsize"))
 		return cmd_segsize(argv[2], argv[3]);
-	return usage();
+	return print_usage();
 }
