@@ -23,7 +23,7 @@
 
 # shellcheck disable=SC2034 # read by expect_boot (lib.sh)
 EXPECT_first="bench-kernel bench-room bench-load bench-segment bench-configfs-limit
-	bench-change bench-placement bench-no-splat"
+	bench-change bench-no-splat"
 [ "${kkt_bench:-}" = ours ] &&
 	EXPECT_first="$EXPECT_first bench-load-kdump bench-segment-kdump bench-change-kdump"
 
@@ -252,8 +252,8 @@ stage_first() {
 	done
 	rm -f /tmp/pad
 	rmdir "$CFG/b1"
-	check bench-placement "$TRIES loads at each fill level ($FILLS %)${placement_bad:+; none loaded the key at$placement_bad}" \
-		test "$(echo "$FILLS" | wc -w)" -gt 0
+	# A figure, not a verdict: scripts/bench-mainline.sh wants every level's
+	[ -z "$placement_bad" ] || say "  no load with the key at fill levels$placement_bad %"
 
 	if [ "$K" = ours ]; then
 		keyctl clear @u
