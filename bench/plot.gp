@@ -17,10 +17,12 @@ if (have("memory.dat")) {
 	set title "Smallest crashkernel= that writes the dump (median, min-max)"
 	set ylabel "crashkernel= (MiB)"
 	set yrange [0:*]
+	set terminal pngcairo size 1250,560 font ",11" noenhanced
 	plot data . "memory.dat" using 1:3:xtic(2) with boxes notitle, \
 	     "" using 1:3:4:5 with yerrorbars lc rgb "black" notitle, \
 	     "" using 1:3:(sprintf("%dM", $3)) with labels offset 0,1 notitle
 	set yrange [*:*]
+	set terminal pngcairo size 900,560 font ",11" noenhanced
 }
 if (have("change.dat")) {
 	set output dir . "/change.png"

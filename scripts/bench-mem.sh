@@ -12,6 +12,12 @@
 # end disagrees, the bracket moves in doubling steps until it holds, so a
 # wrong start costs probes, never the result.  The later runs start from
 # the first run's edge.
+# The modes d13-plain, d13-key and d13-pass search the same on the Debian
+# 13 system of scripts/debian13.sh (its images: unencrypted, kdump-luks
+# and plain): our test kernel, systemd, kdump-tools with its own capture
+# initrd, which opens the root (the dump target, /var/crash) with the
+# handed-over key through kdump-luks, or with the passphrase through
+# cryptroot and passdev.  A crash cycle there takes minutes, not seconds.
 # Prints one sample a line, tab-separated: METRIC N VALUE UNIT.
 #   bench-mem.sh [MODE...]   the searches (default: plain key pass)
 #   bench-mem.sh times       the timings
@@ -25,7 +31,8 @@ RUNS=${BENCH_RUNS:-3}
 PASSPHRASE=kdump-demo-passphrase
 DIR=$BUILD/bench
 STEP=8 MAX=2048
-declare -A START=([plain]=80 [key]=80 [pass]=1112)
+declare -A START=([plain]=80 [key]=80 [pass]=1112
+		 [d13-plain]=192 [d13-key]=192 [d13-pass]=1216)
 mkdir -p "$DIR" "$LOGS"
 
 # The dump disks: the LUKS2 disk of make check (disks.sh: Argon2id, 1 GiB,
@@ -65,10 +72,54 @@ boot() {
 	grep -aq '^KKT-RESULT bench-mem-dump pass' "$log"
 }
 
+# The Debian 13 images and a test disk with the guest's test driver
+prepare_d13() {
+	local v
+	for v in unencrypted kdump-luks plain; do
+		"$TOP/scripts/debian13-image.sh" "$v" > /dev/null
+	done
+	rm -rf "$DIR/d13-test" && mkdir -p "$DIR/d13-test"
+	install -m 755 "$TOP/guest/debian13/kkt-test" "$DIR/d13-test/kkt-test"
+	rm -f "$DIR/d13-test.img"
+	mke2fs -q -t ext2 -L kkttest -d "$DIR/d13-test" "$DIR/d13-test.img" 16M
+	rm -rf "$DIR/d13-test"
+}
+
+# boot_d13 MODE SIZE: one crash cycle of the Debian 13 system at
+# crashkernel=SIZE M, on a copy of its root; exit 0 when kdump-tools'
+# capture kernel saved the dump (in d13-key mode: after kdump-luks opened
+# the root with the handed-over key, not with the passphrase).  The first
+# kernel has 2 GiB besides the reservation (its own boot opens the root
+# with Argon2, 1 GiB); nokaslr, as above.
+boot_d13() {
+	local mode=$1 size=$2 v root=/dev/mapper/root name log img capture
+	case $mode in
+	d13-plain) v=unencrypted root=/dev/vda ;;
+	d13-key) v=kdump-luks ;;
+	d13-pass) v=plain ;;
+	esac
+	img=$BUILD/debian13/$v name=bench-$mode-${size}M log=$LOGS/bench-$mode-${size}M.log
+	cp --sparse=always "$img/root.img" "$DIR/d13-root.img"
+	QEMU_MEM=$((size + 2048)) QEMU_CRASHKERNEL=${size}M QEMU_TIMEOUT=900 \
+	QEMU_KERNEL=$img/vmlinuz QEMU_INITRD=$img/initrd.img "$TOP/scripts/qemu.sh" "$name" \
+		"root=$root nokaslr kunit.enable=0 rootdelay=30 kkt_stage=bench" \
+		"$DIR/d13-root.img" "$img/key.img" "$DIR/d13-test.img" > /dev/null 2>&1 || true
+	rm -f "$DIR/d13-root.img"
+	grep -aq '^crashkernel reserved: ' "$log" || die "$name: no crashkernel=${size}M reservation (see $log)"
+	grep -aq "^KKT-RESULT d13-$v-bench-boot pass" "$log" || die "$name: the first kernel did not boot (see $log)"
+	capture=$(awk '/^KKT-CRASH-TRIGGER/ { on = 1 } on' "$log")
+	[ "$mode" != d13-key ] ||
+		grep -aq 'kdump-luks: root (.*): opened with the volume key handed over' <<< "$capture" || return 1
+	grep -aq 'saved vmcore in /var/crash' <<< "$capture"
+}
+
 # works MODE SIZE: does the dump get written at crashkernel=SIZE M?
 works() {
 	local ok=no
-	boot "$1" "$2" 1 > /dev/null && ok=yes
+	case $1 in
+	d13-*) boot_d13 "$1" "$2" && ok=yes ;;
+	*) boot "$1" "$2" 1 > /dev/null && ok=yes ;;
+	esac
 	log "bench: $1 at crashkernel=$2M: $ok"
 	[ $ok = yes ]
 }
@@ -111,12 +162,15 @@ if [ "${1:-}" = times ]; then
 fi
 modes=("$@")
 [ ${#modes[@]} -gt 0 ] || modes=(plain key pass)
+[[ " ${modes[*]}" != *" d13-"* ]] || prepare_d13
 for mode in "${modes[@]}"; do
+	[ -n "${START[$mode]:-}" ] || die "no mode '$mode' (plain key pass d13-plain d13-key d13-pass)"
 	guess=${START[$mode]}
 	for run in $(seq "$RUNS"); do
 		size=$(edge "$mode" "$guess")
 		log "bench: $mode, run $run: smallest crashkernel= that works: ${size}M"
-		printf 'crashkernel.%s\t-\t%s\tMiB\n' "$mode" "$size"
+		# d13-MODE: the d13 part's figure crashkernel.MODE
+		printf 'crashkernel.%s\t-\t%s\tMiB\n' "${mode#d13-}" "$size"
 		guess=$size
 	done
 done

@@ -17,6 +17,12 @@ import sys
 MODES = (("plain", "unencrypted disk"),
          ("key", "LUKS2, key handed over"),
          ("pass", "LUKS2, passphrase (Argon2id, 1 GiB)"))
+# The memory searches: their part, and the system they ran on
+SYSTEMS = (("mem", "lab initramfs"),
+           ("d13", "Debian 13, kdump-tools"))
+# The plot's bar labels: short
+SHORT = {"plain": "unencrypted", "key": "handed-over key", "pass": "passphrase",
+         "mem": "lab", "d13": "Debian 13"}
 
 # A volume key rotated with a capture kernel loaded (scripts/bench-mainline.sh)
 CHANGES = ((("mainline.change.reload.mainline", "16"), "mainline: reload"),
@@ -59,30 +65,48 @@ def cell(stats, unit):
     return f"{fmt(med)} {unit} ({fmt(lo)}–{fmt(hi)}, {runs} runs)"
 
 
-def memory_lines(summary):
-    mem = {m: summary.get((f"mem.crashkernel.{m}", "-")) for m, _ in MODES}
+def memory_line(summary, part="mem"):
+    """The contrast of one system's search, or None."""
+    mem = {m: summary.get((f"{part}.crashkernel.{m}", "-")) for m, _ in MODES}
     if not mem["key"] or not mem["pass"]:
-        return None, []
+        return None
     key, pw = mem["key"][0], mem["pass"][0]
     line = (f"Smallest crashkernel= that writes the dump to a LUKS2 disk: "
             f"{fmt(key)}M with the handed-over key")
     if mem["plain"]:
         line += f" (unencrypted disk: {fmt(mem['plain'][0])}M)"
-    line += (f", {fmt(pw)}M with the passphrase (Argon2id, 1 GiB): "
-             f"{pw / key:.1f}x, {fmt(pw - key)}M more taken from the running system")
-    rows = [f"| {label} | {cell(mem[m], 'MiB')} |"
-            for m, label in MODES if mem[m]]
-    return line, rows
+    return line + (f", {fmt(pw)}M with the passphrase (Argon2id, 1 GiB): "
+                   f"{pw / key:.1f}x, {fmt(pw - key)}M more taken from the running system")
+
+
+def memory_table(summary):
+    """A row per dump target, a column per system searched."""
+    systems = [(p, name) for p, name in SYSTEMS
+               if any((f"{p}.crashkernel.{m}", "-") in summary for m, _ in MODES)]
+    if not systems:
+        return []
+    rows = ["| dump target | " + " | ".join(n for _, n in systems) + " |",
+            "| --- |" + " --- |" * len(systems)]
+    for m, label in MODES:
+        cells = [summary.get((f"{p}.crashkernel.{m}", "-")) for p, _ in systems]
+        rows.append(f"| {label} | " + " | ".join(
+            cell(c, "MiB") if c else "–" for c in cells) + " |")
+    rows.append("")
+    for p, name in systems:
+        line = memory_line(summary, p)
+        if line:
+            rows.append(f"{name}: {line}.")
+            rows.append("")
+    return rows
 
 
 def table(summary, units, machine):
     out = ["# make bench", "", f"Machine: {machine}", "",
            "Each figure: the median of its runs (min–max, number of runs).", ""]
-    line, rows = memory_lines(summary)
+    rows = memory_table(summary)
     if rows:
         out += ["## Memory: smallest crashkernel= (8M steps) at which the capture "
-                "kernel writes the dump", "",
-                "| dump target | crashkernel= |", "| --- | --- |", *rows, "", line, ""]
+                "kernel writes the dump", "", *rows]
     out += ["## Every figure", "", "| metric | n | median | min | max | unit | runs |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
     for metric, n in sorted(summary, key=lambda k: (k[0], n_key(k[1]))):
@@ -104,7 +128,8 @@ def write_plot_data(summary, d):
                     med, lo, hi, _ = summary[k]
                     f.write(f"{k[1]} {med} {lo} {hi}\n")
     bars(os.path.join(d, "memory.dat"), summary,
-         [((f"mem.crashkernel.{m}", "-"), label) for m, label in MODES])
+         [((f"{p}.crashkernel.{m}", "-"), f"{SHORT[p]}: {SHORT[m]}")
+          for p, _ in SYSTEMS for m, _ in MODES])
     bars(os.path.join(d, "change.dat"), summary, CHANGES)
 
 
@@ -122,7 +147,7 @@ def main():
     samples, units = load(os.path.join(d, "samples.tsv"))
     summary = summarize(samples)
     if sys.argv[2:] == ["--contrast"]:
-        line, _ = memory_lines(summary)
+        line = memory_line(summary)
         if not line:
             sys.exit("no memory figures in " + d)
         print(line)

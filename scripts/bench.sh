@@ -5,12 +5,14 @@
 #   times     scripts/bench-mem.sh times: unlock, restore and dump times
 #   keys      scripts/bench-keys.sh: key operations, kexec_file_load with N keys
 #   mainline  scripts/bench-mainline.sh: stock 7.3's configfs against ours on 7.3
+#   d13       scripts/bench-mem.sh d13-key d13-pass d13-plain: the smallest
+#             crashkernel= on the Debian 13 system (kdump-tools' capture initrd)
 # Every part prints samples (METRIC N VALUE UNIT) into build/bench/PART.tsv;
 # scripts/bench-report.py makes the medians (min, max) of every part's
 # samples into build/bench/table.md and summary.tsv, and bench/plot.gp
 # the PNGs.  Nothing is pass/fail: the exit status is 1 only when a
 # measurement could not be taken.  BENCH_RUNS (default 3) runs of
-# everything; BENCH_PARTS (default all four) measures only those, and the
+# everything; BENCH_PARTS (default all five) measures only those, and the
 # report takes the other parts' samples from their last run (it says so).
 # shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -18,7 +20,7 @@ base_612_only
 HINT="make bench could not run: see the messages above"
 
 DIR=$BUILD/bench
-PARTS=${BENCH_PARTS:-mem times keys mainline}
+PARTS=${BENCH_PARTS:-mem times keys mainline d13}
 "$TOP/scripts/deps.sh"
 "$TOP/scripts/deps.sh" gnuplot-nox
 mkdir -p "$DIR" && rm -rf "$DIR/data" "$DIR"/*.png
@@ -37,13 +39,14 @@ for part in $PARTS; do
 	case $part in
 	mem|keys|mainline) cmd=("$TOP/scripts/bench-$part.sh") ;;
 	times) cmd=("$TOP/scripts/bench-mem.sh" times) ;;
-	*) die "BENCH_PARTS: no part '$part' (mem times keys mainline)" ;;
+	d13) cmd=("$TOP/scripts/bench-mem.sh" d13-key d13-pass d13-plain) ;;
+	*) die "BENCH_PARTS: no part '$part' (mem times keys mainline d13)" ;;
 	esac
 	log "bench: $part"
 	timed "bench $part" "${cmd[@]}" > "$DIR/$part.tsv" || failed+=("$part")
 done
 : > "$DIR/samples.tsv"
-for part in mem times keys mainline; do
+for part in mem times keys mainline d13; do
 	[ -s "$DIR/$part.tsv" ] || continue
 	[[ " $PARTS " == *" $part "* ]] ||
 		log "bench: $part: samples of an earlier run ($(date -r "$DIR/$part.tsv" '+%F %R'))"

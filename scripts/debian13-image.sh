@@ -5,7 +5,10 @@
 # unlocked by initramfs-tools' cryptroot with a test key file on a second
 # disk (crypttab keyscript=passdev), and the harness's test service.
 #   debian13-image.sh VARIANT     VARIANT: kdump-luks (our package
-#                                 installed) or plain (kdump-tools alone)
+#                                 installed), plain (kdump-tools alone)
+#                                 or unencrypted (kdump-tools alone, the
+#                                 root ext4 on /dev/vda: make bench's
+#                                 target without encryption)
 # Output in build/debian13/VARIANT/: root.img (LUKS2), key.img (ext4 with
 # the passphrase), vmlinuz and initrd.img (copies of the image's /boot,
 # for QEMU -kernel/-initrd), kdump-initrd.img (kdump-tools' capture
@@ -14,7 +17,7 @@
 . "$(dirname "$0")/lib.sh"
 base_612_only
 
-variant=${1:?usage: debian13-image.sh kdump-luks|plain}
+variant=${1:?usage: debian13-image.sh kdump-luks|plain|unencrypted}
 D13=$BUILD/debian13
 OUT=$D13/$variant
 PASSPHRASE=${KKT_PASSPHRASE:-kdump-demo-passphrase}
@@ -53,9 +56,13 @@ in_chroot depmod -a "$KVER"
 # read by passdev from the second disk (never in any initramfs)
 echo "debian13" > "$tree/etc/hostname"
 printf '127.0.0.1 localhost\n127.0.1.1 debian13\n' > "$tree/etc/hosts"
-echo "/dev/mapper/root / ext4 errors=remount-ro 0 1" > "$tree/etc/fstab"
-echo "root UUID=$LUKS_UUID /dev/vdb:/passphrase luks,initramfs,keyscript=passdev" \
-	> "$tree/etc/crypttab"
+if [ "$variant" = unencrypted ]; then
+	echo "/dev/vda / ext4 errors=remount-ro 0 1" > "$tree/etc/fstab"
+else
+	echo "/dev/mapper/root / ext4 errors=remount-ro 0 1" > "$tree/etc/fstab"
+	echo "root UUID=$LUKS_UUID /dev/vdb:/passphrase luks,initramfs,keyscript=passdev" \
+		> "$tree/etc/crypttab"
+fi
 # Everything is built into the kernel: no modules to look for
 sed -i 's/^MODULES=.*/MODULES=list/' "$tree/etc/initramfs-tools/initramfs.conf"
 # Under TCG, unpacking a compressed initramfs takes minutes: keep both
@@ -109,13 +116,15 @@ cp "$tree/var/lib/kdump/initrd.img-$KVER" "$OUT/kdump-initrd.img"
 
 # No device-mapper needed on the host: cryptsetup encrypts the file in
 # place (offline reencryption), the LUKS2 header taking the 32M added
-log "making the LUKS2 root (Argon2id, 1 GiB memory cost, 4 iterations)"
 mke2fs -q -t ext4 -L root -d "$tree" "$OUT/root.img" "${ROOT_MB}M"
-truncate -s $((ROOT_MB + 32))M "$OUT/root.img"
-printf %s "$PASSPHRASE" | cryptsetup reencrypt --encrypt --batch-mode \
-	--type luks2 --uuid "$LUKS_UUID" --pbkdf argon2id \
-	--pbkdf-memory 1048576 --pbkdf-force-iterations 4 \
-	--reduce-device-size 32M --key-file - "$OUT/root.img" >&2
+if [ "$variant" != unencrypted ]; then
+	log "making the LUKS2 root (Argon2id, 1 GiB memory cost, 4 iterations)"
+	truncate -s $((ROOT_MB + 32))M "$OUT/root.img"
+	printf %s "$PASSPHRASE" | cryptsetup reencrypt --encrypt --batch-mode \
+		--type luks2 --uuid "$LUKS_UUID" --pbkdf argon2id \
+		--pbkdf-memory 1048576 --pbkdf-force-iterations 4 \
+		--reduce-device-size 32M --key-file - "$OUT/root.img" >&2
+fi
 
 mkdir -p "$OUT/key"
 printf %s "$PASSPHRASE" > "$OUT/key/passphrase"
