@@ -78,11 +78,13 @@ prepare_d13() {
 	for v in unencrypted kdump-luks plain; do
 		"$TOP/scripts/debian13-image.sh" "$v" > /dev/null
 	done
-	rm -rf "$DIR/d13-test" && mkdir -p "$DIR/d13-test"
-	install -m 755 "$TOP/guest/debian13/kkt-test" "$DIR/d13-test/kkt-test"
-	rm -f "$DIR/d13-test.img"
-	mke2fs -q -t ext2 -L kkttest -d "$DIR/d13-test" "$DIR/d13-test.img" 16M
-	rm -rf "$DIR/d13-test"
+	# A new file, renamed into place: a search of another mode may be
+	# booting from the old one
+	rm -rf "$DIR/d13-test.$$" && mkdir -p "$DIR/d13-test.$$"
+	install -m 755 "$TOP/guest/debian13/kkt-test" "$DIR/d13-test.$$/kkt-test"
+	mke2fs -q -t ext2 -L kkttest -d "$DIR/d13-test.$$" "$DIR/d13-test.$$.img" 16M
+	mv "$DIR/d13-test.$$.img" "$DIR/d13-test.img"
+	rm -rf "$DIR/d13-test.$$"
 }
 
 # boot_d13 MODE SIZE: one crash cycle of the Debian 13 system at
@@ -99,12 +101,12 @@ boot_d13() {
 	d13-pass) v=plain ;;
 	esac
 	img=$BUILD/debian13/$v name=bench-$mode-${size}M log=$LOGS/bench-$mode-${size}M.log
-	cp --sparse=always "$img/root.img" "$DIR/d13-root.img"
+	cp --sparse=always "$img/root.img" "$DIR/$mode-root.img"
 	QEMU_MEM=$((size + 2048)) QEMU_CRASHKERNEL=${size}M QEMU_TIMEOUT=900 \
 	QEMU_KERNEL=$img/vmlinuz QEMU_INITRD=$img/initrd.img "$TOP/scripts/qemu.sh" "$name" \
 		"root=$root nokaslr kunit.enable=0 rootdelay=30 kkt_stage=bench" \
-		"$DIR/d13-root.img" "$img/key.img" "$DIR/d13-test.img" > /dev/null 2>&1 || true
-	rm -f "$DIR/d13-root.img"
+		"$DIR/$mode-root.img" "$img/key.img" "$DIR/d13-test.img" > /dev/null 2>&1 || true
+	rm -f "$DIR/$mode-root.img"
 	grep -aq '^crashkernel reserved: ' "$log" || die "$name: no crashkernel=${size}M reservation (see $log)"
 	grep -aq "^KKT-RESULT d13-$v-bench-boot pass" "$log" || die "$name: the first kernel did not boot (see $log)"
 	capture=$(awk '/^KKT-CRASH-TRIGGER/ { on = 1 } on' "$log")

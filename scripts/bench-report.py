@@ -61,8 +61,8 @@ def fmt(x):
 def cell(stats, unit):
     med, lo, hi, runs = stats
     if lo == hi:
-        return f"{fmt(med)} {unit} (all {runs} runs)"
-    return f"{fmt(med)} {unit} ({fmt(lo)}–{fmt(hi)}, {runs} runs)"
+        return f"{fmt(med)} {unit} (all {runs} samples)"
+    return f"{fmt(med)} {unit} ({fmt(lo)}–{fmt(hi)}, {runs} samples)"
 
 
 def memory_line(summary, part="mem"):
@@ -102,12 +102,13 @@ def memory_table(summary):
 
 def table(summary, units, machine):
     out = ["# make bench", "", f"Machine: {machine}", "",
-           "Each figure: the median of its runs (min–max, number of runs).", ""]
+           "Each figure: the median of its samples (min–max, number of samples); "
+           "a search gives one sample a run, a boot of the other parts one or more.", ""]
     rows = memory_table(summary)
     if rows:
         out += ["## Memory: smallest crashkernel= (8M steps) at which the capture "
                 "kernel writes the dump", "", *rows]
-    out += ["## Every figure", "", "| metric | n | median | min | max | unit | runs |",
+    out += ["## Every figure", "", "| metric | n | median | min | max | unit | samples |",
             "| --- | --- | --- | --- | --- | --- | --- |"]
     for metric, n in sorted(summary, key=lambda k: (k[0], n_key(k[1]))):
         med, lo, hi, runs = summary[(metric, n)]
