@@ -32,7 +32,7 @@ PASSPHRASE=kdump-demo-passphrase
 DIR=$BUILD/bench
 STEP=8 MAX=2048
 declare -A START=([plain]=80 [key]=80 [pass]=1112
-		 [d13-plain]=128 [d13-key]=128 [d13-pass]=1152)
+		 [d13-plain]=104 [d13-key]=104 [d13-pass]=1128)
 mkdir -p "$DIR" "$LOGS"
 
 # The dump disks: the LUKS2 disk of make check (disks.sh: Argon2id, 1 GiB,
@@ -104,11 +104,13 @@ boot_d13() {
 	d13-pass) v=plain ;;
 	esac
 	img=$BUILD/debian13/$v name=bench-$mode-${size}M log=$LOGS/bench-$mode-${size}M.log
+	# Copies of their own: QEMU locks its disks, and two modes may run
 	cp --sparse=always "$img/root.img" "$DIR/$mode-root.img"
+	cp "$DIR/d13-test.img" "$DIR/$mode-test.img"
 	QEMU_MEM=$((size + 2048)) QEMU_CRASHKERNEL=${size}M QEMU_TIMEOUT=900 \
 	QEMU_KERNEL=$img/vmlinuz QEMU_INITRD=$img/initrd.img "$TOP/scripts/qemu.sh" "$name" \
 		"root=$root nokaslr kunit.enable=0 rootdelay=30 kkt_stage=bench" \
-		"$DIR/$mode-root.img" "$img/key.img" "$DIR/d13-test.img" > /dev/null 2>&1 &
+		"$DIR/$mode-root.img" "$img/key.img" "$DIR/$mode-test.img" > /dev/null 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2> /dev/null; do
 		sleep 10
@@ -119,7 +121,7 @@ boot_d13() {
 		fi
 	done
 	wait "$pid" || true
-	rm -f "$DIR/$mode-root.img"
+	rm -f "$DIR/$mode-root.img" "$DIR/$mode-test.img"
 	grep -aq '^crashkernel reserved: ' "$log" || die "$name: no crashkernel=${size}M reservation (see $log)"
 	grep -aq "^KKT-RESULT d13-$v-bench-boot pass" "$log" || die "$name: the first kernel did not boot (see $log)"
 	capture=$(awk '/^KKT-CRASH-TRIGGER/ { on = 1 } on' "$log")
