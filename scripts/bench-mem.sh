@@ -143,13 +143,14 @@ works() {
 
 # edge MODE START: the smallest size in STEP steps that works
 edge() {
-	local mode=$1 hi=$2 lo=$(($2 - STEP)) gap=$STEP mid
+	local mode=$1 hi=$2 lo=$(($2 - STEP)) gap=$STEP mid moved=no
 	until works "$mode" "$hi"; do	# the bracket moves up
-		lo=$hi hi=$((hi + gap)) gap=$((gap * 2))
+		lo=$hi hi=$((hi + gap)) gap=$((gap * 2)) moved=yes
 		(( hi <= MAX )) || die "$mode: no dump even at crashkernel=${MAX}M"
 	done
 	gap=$STEP
-	while (( lo > 0 )) && works "$mode" "$lo"; do	# or down
+	# or down; after a move up, lo has just failed
+	while [ $moved = no ] && (( lo > 0 )) && works "$mode" "$lo"; do
 		hi=$lo lo=$((lo - gap)) gap=$((gap * 2))
 		(( lo >= 0 )) || lo=0
 	done
