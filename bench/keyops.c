@@ -348,7 +348,7 @@ static int cmd_ops(int n, const char *suffix)
 			       op_names[op], suffix, n, med[op]);
 	}
 	if (!strcmp(suffix, "loaded"))
-		printf("KKT-SAY %d keys, in crash memory on return: add %.1f, update %.1f, revoke %.1f us\n",
+		printf("KKT-SAY %d keys loaded: add %.1f, update %.1f, revoke %.1f us\n",
 		       n, med[OP_ADD_KDUMP], med[OP_UPDATE_KDUMP],
 		       med[OP_REVOKE_KDUMP]);
 	return 0;
