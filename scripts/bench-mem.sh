@@ -124,7 +124,7 @@ boot_d13() {
 	rm -f "$DIR/$mode-root.img" "$DIR/$mode-test.img"
 	grep -aq '^crashkernel reserved: ' "$log" || die "$name: no crashkernel=${size}M reservation (see $log)"
 	grep -aq "^KKT-RESULT d13-$v-bench-boot pass" "$log" || die "$name: the first kernel did not boot (see $log)"
-	capture=$(awk '/^KKT-CRASH-TRIGGER/ { on = 1 } on' "$log")
+	capture=$(capture_of "$name")
 	[ "$mode" != d13-key ] ||
 		grep -aq 'kdump-luks: root (.*): opened with the volume key handed over' <<< "$capture" || return 1
 	grep -aq 'saved vmcore in /var/crash' <<< "$capture"

@@ -46,11 +46,6 @@ result() { echo "KKT-RESULT $1 $2 ${*:3}"; }
 logcheck() {	# logcheck NAME TEXT DETAIL PATTERN: pass if the text has it
 	if grep -aqE "$4" <<< "$2"; then result "$1" pass "$3"; else result "$1" fail "$3"; fi
 }
-# What the capture kernel printed: the console after the crash
-capture_of() {	# from the last crash trigger of the test driver
-	awk '/KKT-CRASH-TRIG/ { n = NR } { l[NR] = $0 }
-	     END { if (n) for (i = n; i <= NR; i++) print l[i] }' "$LOGS/$1.log"
-}
 
 # The package and the guest's scripts are shellcheck-clean
 lint=$LOGS/d13-shellcheck.txt

@@ -96,6 +96,13 @@ cleanup_mounts() {
 	mounts=()
 }
 
+# capture_of NAME: what the capture kernel printed, the console of boot
+# NAME from the last crash trigger of the Debian test driver (kkt-test)
+capture_of() {
+	awk '/KKT-CRASH-TRIG/ { n = NR } { l[NR] = $0 }
+	     END { if (n) for (i = n; i <= NR; i++) print l[i] }' "$LOGS/$1.log"
+}
+
 # judge_capture PREFIX TEXT: the KKT-RESULT lines of a Debian capture kernel
 # (kdump-tools' capture initrd with kdump-luks), judged from its console
 # TEXT: PREFIX-capture-restored, -opened, -no-passphrase, -saved
