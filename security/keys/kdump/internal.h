@@ -16,7 +16,7 @@
 #include <keys/kdump-type.h>
 
 #define KDUMP_KEY_MAX_SIZE	512		/* bytes of one volume key */
-#define KDUMP_KEY_MAX_OPTIONS	PAGE_SIZE	/* bytes of an options payload */
+#define KDUMP_KEY_MAX_OPTIONS	4096		/* bytes of options, any arch */
 #define KDUMP_KEY_MAX_DESC	4095		/* as the keyring core allows */
 
 enum kdump_key_state {

@@ -549,8 +549,8 @@ static const struct kdump_option_case kdump_option_cases[] = {
 		.len = sizeof("restore=user\0") - 1,
 		.expected = -EINVAL,
 	}, {
-		.desc = "options of PAGE_SIZE + 1 bytes",
-		.blanks = PAGE_SIZE + 1,
+		.desc = "options of 4097 bytes",
+		.blanks = KDUMP_KEY_MAX_OPTIONS + 1,
 		.expected = -EINVAL,
 	}, {
 		.desc = "no options",
@@ -561,8 +561,8 @@ static const struct kdump_option_case kdump_option_cases[] = {
 		.options = " \t\n ",
 		.expected = -ENOKEY,
 	}, {
-		.desc = "options of PAGE_SIZE bytes",
-		.blanks = PAGE_SIZE,
+		.desc = "options of 4096 bytes, whatever the page size",
+		.blanks = KDUMP_KEY_MAX_OPTIONS,
 		.expected = -ENOKEY,
 	}, {
 		.desc = "restore logon",

@@ -30,7 +30,7 @@
 #define OTHER_LEN 48
 #define USER_LEN 32
 #define SOURCE_MAX 512
-#define OPTIONS_MAX 4096
+#define OPTIONS_MAX 4096	/* the same on every page size */
 #define DESC_MAX 4095
 #define NR_MANY 256	/* KDUMP_BLOB_MAX_KEYS: what a capture kernel takes */
 
@@ -523,7 +523,7 @@ static void make_source_option(struct __test_metadata *_metadata,
 	memcpy(opts, "source=", name_len);
 }
 
-TEST_F(kdump, options_page_limit)
+TEST_F(kdump, options_limit)
 {
 	static char opts[OPTIONS_MAX + 2];
 	long ret;
