@@ -17,17 +17,27 @@ case $BASE in
 7.3) BASE_TAG=-$BASE ;;
 *) die "KKT_BASE=$BASE: the kernel base is 6.12 (the default) or 7.3" ;;
 esac
-# The architecture: x86_64 (the default) or, with KKT_ARCH=arm64 on the 7.3
-# base, arm64, cross-built and booted on qemu-system-aarch64 (TCG).  Its
+# The architecture: x86_64 (the default) or, on the 7.3 base, KKT_ARCH=arm64
+# or ppc64le, cross-built and booted on qemu-system-aarch64 or -ppc64 (TCG).  Its
 # outputs carry ARCH_TAG (build/obj-7.3-arm64, build/Image-7.3-arm64): KNAME
-# is the image's name, KIMAGE where the kernel's make leaves it.
+# is the image's name, KIMAGE where the kernel's make leaves it; DEB_ARCH,
+# TRIPLET and MACHINE name the architecture for Debian, GCC and readelf, and
+# DEB_SUITE is the Debian release of the guest's programs: 13 on arm64; 12
+# on ppc64el, whose Debian 13 files the archive lacks in part (404 for six
+# of the 51 packages' current versions), and on x86 the host's own.
 KARCH=${KKT_ARCH:-x86_64}
 case $KARCH in
-x86_64) ARCH_TAG='' KMAKE_ARCH=() KCC=gcc KIMAGE=arch/x86/boot/bzImage KNAME=bzImage ;;
+x86_64) ARCH_TAG='' KMAKE_ARCH=() KCC=gcc KIMAGE=arch/x86/boot/bzImage KNAME=bzImage
+	DEB_ARCH=amd64 TRIPLET=x86_64-linux-gnu MACHINE=X86-64 DEB_SUITE=bookworm ;;
 arm64)	[ "$BASE" = 7.3 ] || die "KKT_ARCH=arm64 needs KKT_BASE=7.3: only the mainline base hands keys over on arm64"
 	ARCH_TAG=-arm64 KMAKE_ARCH=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
-	KCC=aarch64-linux-gnu-gcc KIMAGE=arch/arm64/boot/Image KNAME=Image ;;
-*) die "KKT_ARCH=$KARCH: the architecture is x86_64 (the default) or arm64" ;;
+	KCC=aarch64-linux-gnu-gcc KIMAGE=arch/arm64/boot/Image KNAME=Image
+	DEB_ARCH=arm64 TRIPLET=aarch64-linux-gnu MACHINE=AArch64 DEB_SUITE=trixie ;;
+ppc64le) [ "$BASE" = 7.3 ] || die "KKT_ARCH=ppc64le needs KKT_BASE=7.3: only the mainline base hands keys over on ppc64le"
+	ARCH_TAG=-ppc64le KMAKE_ARCH=(ARCH=powerpc CROSS_COMPILE=powerpc64le-linux-gnu-)
+	KCC=powerpc64le-linux-gnu-gcc KIMAGE=vmlinux KNAME=vmlinux
+	DEB_ARCH=ppc64el TRIPLET=powerpc64le-linux-gnu MACHINE=PowerPC64 DEB_SUITE=bookworm ;;
+*) die "KKT_ARCH=$KARCH: the architecture is x86_64 (the default), arm64 or ppc64le" ;;
 esac
 # KKT_STOCK=1 (7.3 x86 only, for scripts/bench-mainline.sh): Debian's
 # linux-source-7.3 as it is, no overlay and no patch (scripts/tree.sh), the
@@ -46,20 +56,26 @@ OVERLAY_DIRS="arch include security tools Documentation"
 
 # The test configuration: tinyconfig, then every CONFIG_ line of
 # config/*.config, config/$BASE/*.config, config/$KARCH/*.config and the
-# FRAGMENTS the caller adds, olddefconfig; exit 2 naming the requested
-# options that did not survive.
+# FRAGMENTS the caller adds (the last line for an option counts),
+# olddefconfig; exit 2 naming the requested options that did not survive.
 #   test_config CFG MAKE...   (MAKE: the kernel's make, with -C and O=)
 FRAGMENTS=("$TOP"/config/*.config "$TOP/config/$BASE"/*.config "$TOP/config/$KARCH"/*.config)
 [ -z "$STOCK" ] || mapfile -t FRAGMENTS < <(printf '%s\n' "${FRAGMENTS[@]}" | grep -v '/kdump-key\.config$')
+# The options the fragments request: a later fragment's line for an option
+# (config/$KARCH/'s) overrides an earlier one's
+requested() {
+	grep -h '^CONFIG_' "${FRAGMENTS[@]}" |
+		awk -F= '{ value[$1] = $0 } END { for (o in value) print value[o] }' | sort
+}
 test_config() {
 	local cfg=$1 missing
 	shift
 	"$@" -s KCONFIG_CONFIG="$cfg" tinyconfig >/dev/null
-	grep -h '^CONFIG_' "${FRAGMENTS[@]}" >> "$cfg"
+	requested >> "$cfg"
 	"$@" -s KCONFIG_CONFIG="$cfg" olddefconfig >/dev/null 2>&1
 	# CONFIG_X=n is written back as "# CONFIG_X is not set"
-	missing=$(grep -h '^CONFIG_' "${FRAGMENTS[@]}" | sed 's/^\(CONFIG_[^=]*\)=n$/# \1 is not set/' |
-		  sort -u | grep -vxFf "$cfg" || true)
+	missing=$(requested | sed 's/^\(CONFIG_[^=]*\)=n$/# \1 is not set/' |
+		  grep -vxFf "$cfg" || true)
 	if [ -n "$missing" ]; then
 		printf 'error: config options requested but dropped by olddefconfig:\n%s\n' \
 			"$missing" >&2
