@@ -42,8 +42,9 @@ patch_of() {
 	security/keys/kdump/* | include/keys/kdump-type.h | \
 	arch/x86/kernel/kdump_keys.c | arch/x86/include/asm/kdump_keys.h) echo 0002 ;;
 	arch/arm64/kernel/kdump_keys.c) echo 0004 ;;
-	Documentation/security/keys/kdump.rst) echo 0005 ;;
-	tools/testing/selftests/kdump_key/*) echo 0006 ;;
+	arch/powerpc/kexec/kdump_keys.c) echo 0005 ;;
+	Documentation/security/keys/kdump.rst) echo 0006 ;;
+	tools/testing/selftests/kdump_key/*) echo 0007 ;;
 	*) return 1 ;;
 	esac
 }
@@ -254,7 +255,10 @@ tests() {
 	cryptsetup opening LUKS2 disks in the capture kernel.  On arm64
 	(qemu-system-aarch64 -M virt) it passed $(count 'arm64[:-][^ ]*' pass) of $(count 'arm64[:-][^ ]*' '(pass|fail)') results: $(count 'arm64:kunit:[^ ]*' pass) of
 	$(count 'arm64:kunit:[^ ]*' '(pass|fail)') KUnit cases, the kselftests, the fence and a LUKS2 crash
-	cycle with keys changed after the load.  The whole run,
+	cycle with keys changed after the load.  On ppc64le (qemu-system-ppc64
+	-M pseries, POWER9 with radix and POWER8 with hash) it passed
+	$(count 'ppc64le[:-][^ ]*' pass) of $(count 'ppc64le[:-][^ ]*' '(pass|fail)') results: $(count 'ppc64le:kunit:[^ ]*' pass) of $(count 'ppc64le:kunit:[^ ]*' '(pass|fail)') KUnit cases, the kselftests,
+	the fence and the same crash cycle.  The whole run,
 	with the 6.12 backport, a sanitizer kernel and Debian 13 guests:
 	$(count '[^ ]*' pass) passed, $(count '[^ ]*' fail) failed.
 	EOF
