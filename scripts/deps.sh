@@ -6,8 +6,9 @@
 # failure, one line and exit 2.  debootstrap and zstd make and read the
 # Debian 13 guest (its packages come from the guest's own trixie source
 # list, never installed on the host).  gcc-aarch64-linux-gnu and
-# qemu-system-arm build and boot the arm64 kernel (its guest userspace:
-# scripts/arm64-root.sh).  debhelper and lintian build and check the
+# qemu-system-arm build and boot the arm64 kernel, gcc-powerpc64le-linux-gnu
+# and qemu-system-ppc the ppc64le kernel (their guest userspace:
+# scripts/foreign-root.sh).  debhelper and lintian build and check the
 # kdump-luks package (scripts/deb.sh); fdisk, linux-config-6.12 (Debian's
 # kernel configurations), apt-utils and gnupg make the packages and the
 # machine of make packages (scripts/packages.sh, scripts/machine-image.sh).
@@ -18,7 +19,7 @@ PKGS=${*:-"linux-source-6.12 build-essential bc bison flex libelf-dev libssl-dev
       ccache cpio rsync xz-utils git python3 qemu-system-x86 busybox-static
       keyutils cryptsetup-bin dmsetup kexec-tools makedumpfile e2fsprogs
       shellcheck debootstrap zstd gcc-aarch64-linux-gnu qemu-system-arm fdisk
-      debhelper lintian linux-config-6.12 apt-utils gnupg"}
+      gcc-powerpc64le-linux-gnu qemu-system-ppc debhelper lintian linux-config-6.12 apt-utils gnupg"}
 LISTS=${KKT_APT_LISTS:-/var/lib/apt/lists}	# scripts/test-deps.sh moves it
 SOURCES="/etc/apt/sources.list needs bookworm, bookworm-updates and bookworm-security (main)"
 

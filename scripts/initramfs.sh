@@ -10,8 +10,9 @@
 #                       in /lib/planted, the planted-bug modules
 # With KKT_BASE=7.3 KKT_ARCH=arm64: build/initramfs-7.3-arm64.cpio with
 # /boot/Image and /boot/Image-nokeys, the programs and their libraries from
-# Debian 13's arm64 packages (scripts/arm64-root.sh; blkid is left out, no
-# arm64 scenario uses it).
+# Debian 13's arm64 packages (scripts/foreign-root.sh; blkid is left out, no
+# arm64 scenario uses it).  KKT_ARCH=ppc64le: the same with /boot/vmlinux
+# and Debian 13's ppc64el packages.
 # With KKT_BASE=7.3: build/initramfs-7.3.cpio with build/bzImage-7.3, and in
 # /opt/trixie Debian 13's cryptsetup 2.7 and kexec-tools 2.0.29 (from the
 # Debian 13 root filesystem, scripts/debian13-rootfs.sh), which the
@@ -47,29 +48,33 @@ copy_with_libs() {
 	done
 }
 
-# arm64: the same programs from Debian 13's arm64 packages, unpacked in
-# AROOT (scripts/arm64-root.sh), with the libraries their ELF headers need
-# (readelf: ldd cannot run them), in a merged /usr
+# arm64 and ppc64le: the same programs from Debian 13's packages, unpacked
+# in AROOT (scripts/foreign-root.sh), with the libraries their ELF headers
+# need (readelf: ldd cannot run them), in a merged /usr
 AROOT=
-copy_with_libs_arm64() {
+copy_with_libs_foreign() {
 	local f lib
 	for f in "$@"; do
 		[ -e "$ROOT$f" ] && continue
 		install -D -m 755 "$AROOT$f" "$ROOT$f"
 		for lib in $(readelf -d "$AROOT$f" | sed -n 's/.*(NEEDED).*\[\(.*\)\]$/\1/p'); do
-			copy_with_libs_arm64 "/usr/lib/aarch64-linux-gnu/$lib"
+			copy_with_libs_foreign "/usr/lib/$TRIPLET/$lib"
 		done
 	done
 }
 
 rm -rf "$ROOT" && mkdir -p "$ROOT"/{bin,sbin,dev,proc,sys,run/cryptsetup,tmp,mnt,boot,etc}
-if [ "$KARCH" = arm64 ]; then
-	AROOT=$("$TOP/scripts/arm64-root.sh")
+if [ "$KARCH" != x86_64 ]; then
+	AROOT=$("$TOP/scripts/foreign-root.sh")
 	ln -s usr/lib "$ROOT/lib"
-	install -D -m 755 "$AROOT/usr/lib/ld-linux-aarch64.so.1" "$ROOT/usr/lib/ld-linux-aarch64.so.1"
+	# The program interpreter, where the programs name it (ppc64el's is in
+	# /lib64)
+	interp=$(readelf -l "$AROOT/usr/sbin/kexec" | sed -n 's/.*interpreter: \(.*\)\]$/\1/p')
+	[[ $interp != /lib64/* ]] || ln -s usr/lib64 "$ROOT/lib64"
+	install -D -m 755 "$(readlink -f "$AROOT$interp")" "$ROOT/usr$interp"
 	install -m 755 "$AROOT/usr/bin/busybox" "$ROOT/bin/busybox"
 	# shellcheck disable=SC2086 # lists of paths
-	copy_with_libs_arm64 ${BINS/\/usr\/sbin\/blkid/} /usr/lib/aarch64-linux-gnu/libgcc_s.so.1
+	copy_with_libs_foreign ${BINS/\/usr\/sbin\/blkid/} /usr/lib/$TRIPLET/libgcc_s.so.1
 else
 	install -m 755 /bin/busybox "$ROOT/bin/busybox"
 	# shellcheck disable=SC2086 # lists of paths

@@ -12,11 +12,11 @@
 # Objects in build/kdeb/obj (build/kdeb-full/obj); the .debs land in
 # build/kdeb/, whose path is printed.  The finished packages are kept in
 # /var/cache/kdump-key-debian13/kdeb-<inputs>/, shared by every clone like
-# the ccache: a clone whose kernel inputs (our kernel files, patches/6.12,
-# config/deb's options and module list, this script, the versions of
-# Debian's source, configuration and compiler) match copies them instead
-# of building.  Exit 2 naming any
-# requested option that olddefconfig dropped.
+# the ccache: a clone whose kernel inputs (our kernel files for amd64,
+# patches/6.12, config/deb's options and module list, this script, the
+# versions of Debian's source, configuration and compiler) match copies
+# them instead of building.  Exit 2 naming any requested option that
+# olddefconfig dropped.
 . "$(dirname "$0")/lib.sh"
 base_612_only
 HINT="the kernel package build failed: see the messages above"
@@ -64,7 +64,7 @@ configure() {
 	cmp -s "$cfg" "$DOBJ/.config" || cp "$cfg" "$DOBJ/.config"
 }
 
-inputs=$( { cd "$TOP" && find security include arch patches/6.12 -type f | LC_ALL=C sort | xargs cat
+inputs=$( { cd "$TOP" && find security include arch/x86 patches/6.12 -type f | LC_ALL=C sort | xargs cat
 	    cat config/deb/*.config config/deb/lsmod.txt scripts/kernel-deb.sh scripts/tree.sh
 	    echo "${KKT_DEB_FULL:-}"
 	    dpkg-query -W linux-source-6.12 linux-config-6.12 gcc-12; } | sha256sum | cut -c1-16)

@@ -1,6 +1,7 @@
 #!/bin/bash
 # Boot build/bzImage + build/initramfs.cpio in QEMU and judge the run
-# (KKT_BASE=7.3 KKT_ARCH=arm64: build/Image-7.3-arm64 on qemu-system-aarch64).
+# (KKT_BASE=7.3 KKT_ARCH=arm64: build/Image-7.3-arm64 on qemu-system-aarch64;
+# KKT_ARCH=ppc64le: build/vmlinux-7.3-ppc64le on qemu-system-ppc64).
 #   qemu.sh NAME "KERNEL ARGS" [DISK...]
 # The serial log goes to build/logs/NAME.log; the guest's well-formed
 # KKT-RESULT lines are echoed.  The guest declares the results a boot will
@@ -34,6 +35,11 @@ kernel=$BUILD/$KNAME$BASE_TAG initrd=$BUILD/initramfs$BASE_TAG.cpio
 # pauth-impdef: QEMU's own pointer authentication, much faster under TCG
 qemu=(qemu-system-x86_64) cpu=max console=ttyS0
 [ "$KARCH" = arm64 ] && qemu=(qemu-system-aarch64 -M virt) cpu=max,pauth-impdef=on console=ttyAMA0
+# ppc64le: QEMU's pseries machine on a POWER9 (radix MMU; QEMU_CPU=power8
+# for hash), the console on the hypervisor's vty.  TCG implements none of
+# the Spectre mitigations that pseries asks of a POWER9 by default.
+[ "$KARCH" = ppc64le ] && cpu=${QEMU_CPU:-power9} console=hvc0 \
+	qemu=(qemu-system-ppc64 -M "pseries,cap-cfpc=broken,cap-sbbc=broken,cap-ibs=broken,cap-ccf-assist=off")
 if [ "${KKT_KERNEL:-}" = san ]; then
 	kernel=$BUILD/$KNAME-san$BASE_TAG initrd=$BUILD/initramfs-san$BASE_TAG.cpio
 	args="init_on_free=1 kkt_kmemleak=1 $args"

@@ -8,7 +8,7 @@
 # The results of each boot: qemu.sh fails it unless all arrive, whole
 # (first: the first kernel and, after the crash, the capture kernel)
 # shellcheck disable=SC2034 # read by expect_boot (lib.sh)
-EXPECT_first="e2e-setup-vda e2e-setup-vdb e2e-live
+EXPECT_first="e2e-setup-vda e2e-setup-vdb e2e-live e2e-pages-hidden
 	e2e-no-passphrase e2e-live-set e2e-segment-forgotten e2e-digest-disk1 e2e-open-dmsetup
 	e2e-open-cryptsetup e2e-mount e2e-dump"
 EXPECT_verify="e2e-verify-open e2e-verify-present e2e-verify-format e2e-verify-panic"
@@ -76,6 +76,10 @@ stage_first() {
 	say_keys
 	check e2e-live "both disk keys loaded without a reload" \
 		test "$(grep -c ' kdump .*: 64 restore=user loaded$' /proc/keys)" = 2
+	# The architecture keeps the key pages out of the kernel's own mappings
+	# (arch_kdump_keys_protect()), or says that it cannot
+	check e2e-pages-hidden "the key pages left the direct map: $(dmesg | grep -c 'cannot unmap the key pages') error(s)" \
+		sh -c '! dmesg | grep -q "cannot unmap the key pages"'
 	say "Crashing the first kernel: echo c > /proc/sysrq-trigger"
 	crash_now
 }

@@ -75,12 +75,14 @@ check() {
 	fi
 }
 
-# The kernel this boot runs, to load as capture kernel: an x86 bzImage or an
-# arm64 Image; KIMAGE-nokeys is the same without its "takes kdump keys" mark
+# The kernel this boot runs, to load as capture kernel: an x86 bzImage, an
+# arm64 Image or a ppc64le vmlinux; KIMAGE-nokeys is the same without its
+# "takes kdump keys" mark
 KIMAGE=/boot/bzImage
 [ -e /boot/Image ] && KIMAGE=/boot/Image
+[ -e /boot/vmlinux ] && KIMAGE=/boot/vmlinux
 # Where a boot loader's data shows in sysfs: boot_params on x86, the device
-# tree on arm64
+# tree on arm64 and ppc64le
 BOOTINFO=/sys/kernel/boot_params
 [ -d $BOOTINFO ] || BOOTINFO=/sys/firmware/devicetree/base
 
