@@ -3,8 +3,9 @@
 #   make demo     the whole story in QEMU, step by step
 #   make check    the gate CI runs: every kernel, base and architecture end to end (KUnit,
 #                 kselftests, crash scenarios, Debian 13), under 75 min
-#   make check-full  make check plus the Debian 13 passphrase comparison and
-#                 kdump-utils' configfs sequence on arm64
+#   make check-full  make check plus the Debian 13 boots and passphrase
+#                 comparison, kdump-utils' configfs sequence on arm64 and
+#                 the sanitizer kernel's keys, corrupt, live and stress
 #   make kernel   build/bzImage only
 #                 (KKT_BASE=7.3 make kernel: build/bzImage-7.3 on Debian's 7.3;
 #                 KKT_BASE=7.3 KKT_ARCH=arm64: build/Image-7.3-arm64)

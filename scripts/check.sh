@@ -48,8 +48,9 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 # Debian 13 boots of our test kernel (scripts/debian13.sh: the admin
 # guide with dpkg, the fallback to the passphrase, the fence on Debian;
 # KKT_DEBIAN13=1 alone runs them) with their comparison with the
-# passphrase path (KKT_D13_COMPARE=1), and kdump-utils' configfs
-# sequence on arm64 (it runs on x86 in both).  The packaged kernel's
+# passphrase path (KKT_D13_COMPARE=1), kdump-utils' configfs sequence on
+# arm64 (it runs on x86 in both), and the sanitizer kernel's keys,
+# corrupt, live and stress boots.  The packaged kernel's
 # crash cycle on the Debian 13 machine runs in both.
 KKT_FULL=${KKT_FULL:-0}
 KKT_DEBIAN13=${KKT_DEBIAN13:-$KKT_FULL}
