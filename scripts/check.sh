@@ -34,16 +34,17 @@ REQUIRED="deps:all-installed deps:not-installed deps:unknown shellcheck
 	  7.3:live-all-or-nothing 7.3:race-rounds 7.3:race-restored-set
 	  7.3:cfg-reuse-reload 7.3:cfg-restore 7.3:cfg-open-configfs
 	  7.3:cfg-open-kdump 7.3:cfg-dump 7.3:cfg-no-key-bytes-logged
-	  7.3:regress-copies-never-wiped 7.3:regress-cmdline-accounting
-	  arm64:kunit-ktap arm64:kunit:kdump_restore_slot_test arm64:kselftest-run
-	  arm64:fence-refused arm64:fence-no-key arm64:fence-sysfs
-	  arm64:e2e-live arm64:e2e-live-set arm64:e2e-segment-forgotten arm64:e2e-open-dmsetup
-	  arm64:e2e-open-cryptsetup arm64:e2e-dump arm64:e2e-verify-panic arm64:e2e-pages-hidden
-	  ppc64le:kunit-ktap ppc64le:kunit:kdump_restore_slot_test ppc64le:kselftest-run
-	  ppc64le:fence-refused ppc64le:fence-no-key ppc64le:fence-sysfs
-	  ppc64le:e2e-live ppc64le:e2e-live-set ppc64le:e2e-pages-hidden
-	  ppc64le:e2e-segment-forgotten ppc64le:e2e-open-dmsetup
-	  ppc64le:e2e-open-cryptsetup ppc64le:e2e-dump ppc64le:e2e-verify-panic"
+	  7.3:regress-copies-never-wiped 7.3:regress-cmdline-accounting"
+# The same on every other architecture, named <arch>:<name>
+ARCHES="arm64 ppc64le"
+for arch in $ARCHES; do
+	for name in kunit-ktap kunit:kdump_restore_slot_test kselftest-run \
+		    fence-refused fence-no-key fence-sysfs e2e-live e2e-live-set \
+		    e2e-segment-forgotten e2e-open-dmsetup e2e-open-cryptsetup \
+		    e2e-dump e2e-verify-panic e2e-pages-hidden; do
+		REQUIRED="$REQUIRED $arch:$name"
+	done
+done
 # make check stays under 75 minutes: make check-full (KKT_FULL=1) adds the
 # Debian 13 boots of our test kernel (scripts/debian13.sh: the admin
 # guide with dpkg, the fallback to the passphrase, the fence on Debian;
@@ -257,53 +258,42 @@ disks=$("$TOP/scripts/disks.sh")
 QEMU_TIMEOUT=600 b73_boot configfs \
 	"kunit.enable=0 kkt_scenario=configfs kkt_pass=$PASSPHRASE" $disks
 
-# arm64 on the 7.3 base (KKT_ARCH=arm64): cross-built with Debian's
-# gcc-aarch64-linux-gnu, Debian 13's arm64 userspace, qemu-system-aarch64
-# (TCG, 2 CPUs).  KUnit and the kselftests, the fence, and the LUKS2 crash
-# cycle with keys changed after the load; results named arm64:<name>.
-a64_boot() { KKT_BASE=7.3 KKT_ARCH=arm64 tag_boot arm64 "$@"; }
-KKT_BASE=7.3 KKT_ARCH=arm64 "$TOP/scripts/kernel.sh" >/dev/null
-KKT_BASE=7.3 KKT_ARCH=arm64 "$TOP/scripts/selftests.sh"
-KKT_BASE=7.3 KKT_ARCH=arm64 "$TOP/scripts/initramfs.sh" >/dev/null
-QEMU_TIMEOUT=600 a64_boot unit "kkt_scenario=unit"
-kunit "$LOGS/arm64-unit.log" arm64:kunit
-QEMU_TIMEOUT=600 a64_boot fence "kunit.enable=0 kkt_scenario=fence"
-disks=$("$TOP/scripts/disks.sh")
-# shellcheck disable=SC2086 # $disks: two paths, split on purpose
-QEMU_TIMEOUT=900 a64_boot e2e \
-	"init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" $disks
-# shellcheck disable=SC2086
-QEMU_TIMEOUT=600 a64_boot e2e-verify \
-	"kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" $disks
+# The 7.3 base on another architecture (KKT_ARCH): cross-built with
+# Debian's compiler, Debian's userspace of that architecture (arm64:
+# Debian 13; ppc64le: Debian 12, as Debian 13's is not whole on the
+# archive), qemu-system (TCG, 2 CPUs; ppc64le: a POWER9 pseries, radix,
+# where the key pages leave the linear map).  KUnit and the kselftests,
+# the fence, and the LUKS2 crash cycle with keys changed after the load;
+# results named <arch>:<name>.
+arch_boot() { KKT_BASE=7.3 KKT_ARCH=$1 tag_boot "$@"; }
+arch_stage() {
+	local arch=$1 disks
+
+	KKT_BASE=7.3 KKT_ARCH=$arch "$TOP/scripts/kernel.sh" >/dev/null
+	KKT_BASE=7.3 KKT_ARCH=$arch "$TOP/scripts/selftests.sh"
+	KKT_BASE=7.3 KKT_ARCH=$arch "$TOP/scripts/initramfs.sh" >/dev/null
+	QEMU_TIMEOUT=600 arch_boot "$arch" unit "kkt_scenario=unit"
+	kunit "$LOGS/$arch-unit.log" "$arch:kunit"
+	QEMU_TIMEOUT=600 arch_boot "$arch" fence "kunit.enable=0 kkt_scenario=fence"
+	disks=$("$TOP/scripts/disks.sh")
+	# shellcheck disable=SC2086 # $disks: two paths, split on purpose
+	QEMU_TIMEOUT=900 arch_boot "$arch" e2e \
+		"init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" $disks
+	# shellcheck disable=SC2086
+	QEMU_TIMEOUT=600 arch_boot "$arch" e2e-verify \
+		"kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" $disks
+}
+for arch in $ARCHES; do
+	arch_stage "$arch"
+done
 if [ "$KKT_FULL" = 1 ]; then
 	disks=$("$TOP/scripts/disks.sh")
 	# shellcheck disable=SC2086
-	QEMU_TIMEOUT=900 a64_boot configfs \
+	QEMU_TIMEOUT=900 arch_boot arm64 configfs \
 		"kunit.enable=0 kkt_scenario=configfs kkt_pass=$PASSPHRASE" $disks
 	REQUIRED="$REQUIRED arm64:cfg-restore arm64:cfg-open-configfs arm64:cfg-open-kdump
 		  arm64:cfg-dump arm64:cfg-no-key-bytes-logged"
 fi
-
-# ppc64le on the 7.3 base (KKT_ARCH=ppc64le): cross-built with Debian's
-# gcc-powerpc64le-linux-gnu, Debian 12's ppc64el userspace (Debian 13's
-# is not whole on the archive), qemu-system-ppc64's pseries machine (TCG,
-# 2 CPUs).  KUnit and the kselftests, the fence, and the LUKS2 crash cycle
-# on a POWER9 (radix: the key pages leave the linear map); results named
-# ppc64le:<name>.
-p64_boot() { KKT_BASE=7.3 KKT_ARCH=ppc64le tag_boot ppc64le "$@"; }
-KKT_BASE=7.3 KKT_ARCH=ppc64le "$TOP/scripts/kernel.sh" >/dev/null
-KKT_BASE=7.3 KKT_ARCH=ppc64le "$TOP/scripts/selftests.sh"
-KKT_BASE=7.3 KKT_ARCH=ppc64le "$TOP/scripts/initramfs.sh" >/dev/null
-QEMU_TIMEOUT=600 p64_boot unit "kkt_scenario=unit"
-kunit "$LOGS/ppc64le-unit.log" ppc64le:kunit
-QEMU_TIMEOUT=600 p64_boot fence "kunit.enable=0 kkt_scenario=fence"
-disks=$("$TOP/scripts/disks.sh")
-# shellcheck disable=SC2086 # $disks: two paths, split on purpose
-QEMU_TIMEOUT=900 p64_boot e2e \
-	"init_on_free=1 kunit.enable=0 kkt_scenario=e2e kkt_pass=$PASSPHRASE" $disks
-# shellcheck disable=SC2086
-QEMU_TIMEOUT=600 p64_boot e2e-verify \
-	"kunit.enable=0 kkt_scenario=e2e kkt_stage=verify kkt_pass=$PASSPHRASE" $disks
 
 # Debian 13: a real system with kdump-tools and the kdump-luks package
 if [ "$KKT_DEBIAN13" = 1 ]; then

@@ -21,7 +21,6 @@
 
 #include <linux/kexec.h>
 #include <linux/mm.h>
-#include <linux/of_fdt.h>
 #include <linux/set_memory.h>
 #include <asm/image.h>
 #include <asm/tlbflush.h>
@@ -63,31 +62,4 @@ int arch_kdump_keys_protect(phys_addr_t mem, size_t size, bool protect)
 	    kernel_page_present(last) == protect)
 		return -EFAULT;
 	return 0;
-}
-
-/* Crash memory protection on arm64 is that of the key pages alone */
-void arch_kexec_protect_crashkres(void)
-{
-	kdump_keys_crashkres_protect(true);
-}
-
-void arch_kexec_unprotect_crashkres(void)
-{
-	kdump_keys_crashkres_protect(false);
-}
-
-bool arch_kdump_keys_locate(phys_addr_t *addr, size_t *size)
-{
-	if (!of_kdump_keys_size)
-		return false;
-	*addr = of_kdump_keys_addr;
-	*size = of_kdump_keys_size;
-	return true;
-}
-
-/* The keys are wiped: leave nothing that points at them */
-void arch_kdump_keys_forget(void)
-{
-	of_kdump_keys_addr = 0;
-	of_kdump_keys_size = 0;
 }

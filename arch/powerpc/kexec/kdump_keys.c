@@ -20,7 +20,6 @@
 
 #include <linux/elf.h>
 #include <linux/kexec.h>
-#include <linux/of_fdt.h>
 #include <linux/set_memory.h>
 #include <linux/unaligned.h>
 #include <asm/elfnote.h>
@@ -110,31 +109,4 @@ int arch_kdump_keys_protect(phys_addr_t mem, size_t size, bool protect)
 	    pte_present(ptep_get(last_pte)) == protect)
 		return -EFAULT;
 	return 0;
-}
-
-/* Crash memory protection on powerpc is that of the key pages alone */
-void arch_kexec_protect_crashkres(void)
-{
-	kdump_keys_crashkres_protect(true);
-}
-
-void arch_kexec_unprotect_crashkres(void)
-{
-	kdump_keys_crashkres_protect(false);
-}
-
-bool arch_kdump_keys_locate(phys_addr_t *addr, size_t *size)
-{
-	if (!of_kdump_keys_size)
-		return false;
-	*addr = of_kdump_keys_addr;
-	*size = of_kdump_keys_size;
-	return true;
-}
-
-/* The keys are wiped: leave nothing that points at them */
-void arch_kdump_keys_forget(void)
-{
-	of_kdump_keys_addr = 0;
-	of_kdump_keys_size = 0;
 }
