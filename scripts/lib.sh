@@ -54,6 +54,18 @@ PATCHES=$TOP/patches/$BASE	# series + the patches it names, applied to $SRC
 LOGS=$BUILD/logs
 OVERLAY_DIRS="arch include security tools Documentation"
 
+# built_objects OBJ FILE...: objs, the objects of the .c FILEs that the
+# build in OBJ holds (make's targets for sparse and W=1); unbuilt, the rest
+built_objects() {
+	local obj=$1 f
+	shift
+	objs=() unbuilt=''
+	for f; do
+		[[ $f == *.c ]] || continue
+		if [ -f "$obj/${f%.c}.o" ]; then objs+=("${f%.c}.o"); else unbuilt+=" $f"; fi
+	done
+}
+
 # The test configuration: tinyconfig, then every CONFIG_ line of
 # config/*.config, config/$BASE/*.config, config/$KARCH/*.config and the
 # FRAGMENTS the caller adds (the last line for an option counts),
