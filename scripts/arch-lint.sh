@@ -46,7 +46,7 @@ built_objects "$OBJ" "${changed[@]}"
 # counted LOG: the diagnostics of LOG on a line the series adds
 counted() {
 	local line file n
-	grep -E '(warning|error):' "$1" | while IFS= read -r line; do
+	{ grep -E '(warning|error):' "$1" || true; } | while IFS= read -r line; do
 		[[ $line =~ ^([^:]+):([0-9]+): ]] || continue
 		file=${BASH_REMATCH[1]#"$SRC"/} n=${BASH_REMATCH[2]}
 		file=${file#../linux-source-7.3/}
