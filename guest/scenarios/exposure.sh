@@ -23,24 +23,13 @@ DYNDBG_FILES="security/keys/* kernel/kexec* kernel/crash* arch/x86/kernel/*"
 
 # count_copies NAME EXPECTED WHAT: copies of the key in /proc/kcore
 count_copies() {
-	$X kcore "$mask" > /tmp/kcore.out 2>&1
+	kcore_scan "$mask"
 	n=$(awk '$1 == "kcore" { print $2 }' /tmp/kcore.out)
-	grep '^match' /tmp/kcore.out
 	check "$1" "$3: $n cop$([ "$n" = 1 ] && echo y || echo ies) of the key in /proc/kcore ($(awk '$1 == "kcore-bytes" { print $2 }' /tmp/kcore.out) bytes of RAM read), expected $2" \
 		test "$n" = "$2"
 }
 
-# in_crash_region: a copy was found inside the crash reservation
-in_crash_region() {
-	range=$(grep 'Crash kernel' /proc/iomem | awk '{ print $1 }' | head -1)
-	start=$((0x${range%-*})) end=$((0x${range#*-}))
-	# shellcheck disable=SC2013 # one address per line, no blanks
-	for p in $(sed -n 's/^match kcore paddr=\(0x[0-9a-f]*\).*/\1/p' /tmp/kcore.out); do
-		[ $((p)) -ge $start ] && [ $((p)) -le $end ] && return 0
-	done
-	return 1
-}
-not_in_crash_region() { ! in_crash_region; }
+not_in_crash_region() { [ "$(kcore_crash_copies)" = 0 ]; }
 
 # enable_dyndbg: pr_debug() on in DYNDBG_FILES.  The key type itself has
 # no pr_debug() site, crash_core.c only for CPU hotplug; kexec_file's and

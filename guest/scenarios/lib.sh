@@ -145,3 +145,49 @@ no_key_bytes_for_nobody() {
 		tr -d ' \n' > /tmp/boot_params.hex
 	[ -s /tmp/boot_params.hex ] && ! grep -q "$1" /tmp/boot_params.hex
 }
+
+# crash_range: the crash reservation's first and last byte, in decimal.
+# powerpc lists it in the device tree, not in /proc/iomem.
+crash_range() {
+	r=$(awk '/Crash kernel/ { print $1; exit }' /proc/iomem)
+	if [ -n "$r" ]; then
+		echo "$((0x${r%-*})) $((0x${r#*-}))"
+		return
+	fi
+	dt=/proc/device-tree/chosen/linux,crashkernel
+	[ -r "$dt-base" ] || return 1
+	b=0x$(od -An -tx1 "$dt-base" | tr -d ' \n')
+	s=0x$(od -An -tx1 "$dt-size" | tr -d ' \n')
+	echo "$((b)) $((b + s - 1))"
+}
+
+# kcore_scan MASKED: the copies of a key made by kdump_key_expose in the
+# kernel's readable memory (/proc/kcore), into /tmp/kcore.out; prints them
+kcore_scan() {
+	/kselftest/kdump_key/kdump_key_expose kcore "$1" > /tmp/kcore.out 2>&1
+	grep '^match' /tmp/kcore.out
+}
+
+# kcore_crash_copies: how many copies the last kcore_scan found in the
+# crash reservation, where the key pages sit while a capture kernel is
+# loaded; fails if there is no crash reservation
+kcore_crash_copies() {
+	range=$(crash_range) || return 1
+	start=${range% *} end=${range#* } copies=0
+	# shellcheck disable=SC2013 # one address per line, no blanks
+	for p in $(sed -n 's/^match kcore paddr=\(0x[0-9a-f]*\).*/\1/p' /tmp/kcore.out); do
+		if [ $((p)) -ge "$start" ] && [ $((p)) -le "$end" ]; then
+			copies=$((copies + 1))
+		fi
+	done
+	echo "$copies"
+}
+
+# crash_range_hex: the crash reservation as FIRST-LAST in hex, or "none"
+crash_range_hex() {
+	if r=$(crash_range); then
+		printf '%#x-%#x\n' "${r% *}" "${r#* }"
+	else
+		echo none
+	fi
+}

@@ -214,8 +214,7 @@ stage_capture() {
 	done
 	n=none
 	if [ "$kkt_wipe" != none ]; then
-		$X kcore "$kkt_wipe" > /tmp/kcore.out 2>&1
-		grep '^match' /tmp/kcore.out
+		kcore_scan "$kkt_wipe"
 		n=$(awk '$1 == "kcore" { print $2 }' /tmp/kcore.out)
 	fi
 	check regress-copies-never-wiped "key entries left: $(echo "$left" | grep -c .), $dirty not zero; kkt:wipe in /proc/kcore: $n copies, expected 2 (the user key and its kdump key)" \

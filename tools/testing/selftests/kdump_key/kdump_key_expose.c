@@ -37,7 +37,6 @@
 #define PREFIX_LEN	32
 #define CHUNK		4096
 #define FILE_MAX	(4 << 20)	/* bytes read from one file in a tree */
-#define TEXT_KERNEL	0xffffffff80000000UL	/* kernel image mapping */
 
 static unsigned char masked[KEY_LEN];
 
@@ -166,6 +165,28 @@ static bool all_zero(const unsigned char *buf, size_t len)
 }
 
 /*
+ * Is segment @i of /proc/kcore an alias of RAM that a larger segment maps
+ * too?  The kernel image's segment is, on every architecture: scanning it
+ * would count its copies twice.  Segments of no RAM have no p_paddr.
+ */
+static bool kcore_alias(const struct elf64_phdr *ph, int n, int i)
+{
+	unsigned long long start = ph[i].p_paddr;
+	unsigned long long end = start + ph[i].p_filesz;
+	int j;
+
+	for (j = 0; j < n; j++) {
+		if (j == i || ph[j].p_type != PT_LOAD ||
+		    ph[j].p_paddr == ~0ULL || ph[j].p_filesz <= ph[i].p_filesz)
+			continue;
+		if (ph[j].p_paddr <= start &&
+		    end <= ph[j].p_paddr + ph[j].p_filesz)
+			return true;
+	}
+	return false;
+}
+
+/*
  * Reads /proc/kcore one page at a time: kcore copies each page through a
  * page-sized kernel bounce buffer, and our buffer is one page too, so after
  * a match both are overwritten (with a page known to be zero) before they
@@ -198,7 +219,7 @@ static int cmd_kcore(void)
 
 		/* RAM only: the kernel image, vmalloc and vmemmap alias it */
 		if (ph[i].p_type != PT_LOAD || ph[i].p_paddr == ~0ULL ||
-		    ph[i].p_vaddr >= TEXT_KERNEL)
+		    kcore_alias(ph, eh.e_phnum, i))
 			continue;
 		for (off = 0; off < ph[i].p_filesz; off += CHUNK) {
 			size_t len = ph[i].p_filesz - off < CHUNK ?
